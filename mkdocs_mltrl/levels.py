@@ -1,0 +1,63 @@
+"""The ten MLTRL levels, their names and default stage bands."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+LEVEL_NAMES: tuple[str, ...] = (
+    "First Principles",
+    "Goal-Oriented Research",
+    "Proof of Principle (PoP) Development",
+    "System Development",
+    "Proof of Concept (PoC) Development",
+    'Machine Learning "Capability"',
+    "Application Development",
+    "Integrations",
+    "Flight-ready",
+    "Deployment",
+)
+
+STAGES: tuple[str, ...] = ("research", "prototyping", "productization", "deployment")
+
+DEFAULT_STAGE_OF_LEVEL: tuple[str, ...] = (
+    "research",
+    "research",
+    "research",
+    "prototyping",
+    "prototyping",
+    "productization",
+    "productization",
+    "productization",
+    "productization",
+    "deployment",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LevelInfo:
+    level: int
+    name: str
+    stage: str
+
+
+class LevelTable:
+    """Level names and stage bands; the bands can be configured per organisation."""
+
+    def __init__(self, stages: Mapping[int, str] | None = None) -> None:
+        bands = list(DEFAULT_STAGE_OF_LEVEL)
+        for level, stage in (stages or {}).items():
+            bands[level] = stage
+        self._levels = tuple(LevelInfo(n, LEVEL_NAMES[n], bands[n]) for n in range(10))
+
+    def __getitem__(self, level: int) -> LevelInfo:
+        return self._levels[level]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._levels)
+
+    def stage(self, level: int) -> str:
+        return self._levels[level].stage
+
+
+DEFAULT_LEVELS = LevelTable()

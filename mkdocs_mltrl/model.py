@@ -1,0 +1,333 @@
+"""Typed TRL Card objects, built from data that already passed the JSON Schema."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .levels import DEFAULT_LEVELS, LevelInfo, LevelTable
+from .yaml_loader import Positions
+
+_NAME_EMAIL = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^<>\s]+)>\s*$")
+
+DONE_REQUIREMENT_STATUSES = frozenset({"verified", "validated", "waived"})
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    email: str | None = None
+    role: str | None = None
+
+    @classmethod
+    def parse(cls, value: str | dict[str, Any]) -> Person:
+        """A person from ``"Name"``, ``"Name <email>"`` or ``{name, email, role}``."""
+        if isinstance(value, dict):
+            return cls(value["name"].strip(), value.get("email"), value.get("role"))
+        match = _NAME_EMAIL.match(value)
+        if match:
+            return cls(match["name"].strip(), match["email"])
+        return cls(value.strip())
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.email else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class RiskEstimate:
+    p_failure: float
+    value: int
+
+    @property
+    def score(self) -> float:
+        """Risk = p(failure) x value, rounded to hide float noise (0.1 x 3 is 0.3)."""
+        return round(self.p_failure * self.value, 6)
+
+
+def requirement_sort_key(requirement_id: str) -> tuple[int, ...]:
+    """Numeric order of ids: 1, 1.1, 1.2, 2, 10."""
+    return tuple(int(part) for part in requirement_id.split("."))
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    id: str
+    text: str
+    kind: str = "research"
+    verification: str | None = None
+    validation: str | None = None
+    status: str = "proposed"
+    risk: RiskEstimate | None = None
+    index: int = 0
+
+    @property
+    def done(self) -> bool:
+        return self.status in DONE_REQUIREMENT_STATUSES
+
+    @property
+    def has_vv(self) -> bool:
+        return bool(self.verification and self.verification.strip()) and bool(
+            self.validation and self.validation.strip()
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    id: str
+    title: str
+    estimate: RiskEstimate
+    mitigation: str | None = None
+    owner: Person | None = None
+    status: str = "open"
+    requirements: tuple[str, ...] = ()
+    index: int = 0
+
+    @property
+    def score(self) -> float:
+        return self.estimate.score
+
+
+@dataclass(frozen=True, slots=True)
+class TestSuite:
+    name: str
+    kind: str
+    status: str = "planned"
+    link: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    name: str
+    version: str | None = None
+    role: str | None = None
+    source: str | None = None
+    link: str | None = None
+    datacard: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalComponent:
+    name: str
+    level: int
+    link: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentRef:
+    """One entry of ``components``: a card id, or an external component."""
+
+    index: int
+    card_id: str | None = None
+    external: ExternalComponent | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EthicsAnswer:
+    status: str
+    notes: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DebriefEntry:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True, slots=True)
+class Monitoring:
+    summary: str | None = None
+    signals: tuple[str, ...] = ()
+    dashboard: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewEvent:
+    date: str
+    event: str
+    level: int
+    switchback: str | None = None
+    reviewers: tuple[Person, ...] = ()
+    notes: str | None = None
+    card: str | None = None
+    index: int = 0
+
+
+@dataclass(eq=False)
+class Card:
+    """One TRL Card. ``file`` is the path shown in findings; ``positions`` locate its values."""
+
+    file: str
+    id: str
+    name: str
+    level: int
+    summary: str
+    owners: tuple[Person, ...]
+    status: str = "active"
+    aliases: tuple[str, ...] = ()
+    reviewers: tuple[Person, ...] = ()
+    tags: tuple[str, ...] = ()
+    links: dict[str, str] = field(default_factory=dict)
+    components: tuple[ComponentRef, ...] = ()
+    versions: dict[str, str] = field(default_factory=dict)
+    requirements: tuple[Requirement, ...] = ()
+    risks: tuple[Risk, ...] = ()
+    model: str | None = None
+    intended_use: str | None = None
+    unacceptable_use: str | None = None
+    testing_summary: str | None = None
+    suites: tuple[TestSuite, ...] = ()
+    data_summary: str | None = None
+    datasets: tuple[Dataset, ...] = ()
+    caveats: tuple[str, ...] = ()
+    debrief: tuple[DebriefEntry, ...] = ()
+    ethics: dict[str, EthicsAnswer] = field(default_factory=dict)
+    monitoring: Monitoring | None = None
+    history: tuple[ReviewEvent, ...] = ()
+    extras: dict[str, Any] = field(default_factory=dict)
+    positions: Positions = field(default_factory=Positions, repr=False)
+    source_text: str = field(default="", repr=False)
+    levels: LevelTable = field(default=DEFAULT_LEVELS, repr=False)
+
+    @property
+    def level_info(self) -> LevelInfo:
+        return self.levels[self.level]
+
+    @property
+    def stage(self) -> str:
+        return self.level_info.stage
+
+    @property
+    def sorted_requirements(self) -> list[Requirement]:
+        return sorted(self.requirements, key=lambda r: requirement_sort_key(r.id))
+
+    @property
+    def last_review_date(self) -> str | None:
+        return self.history[-1].date if self.history else None
+
+    @property
+    def external_components(self) -> list[ExternalComponent]:
+        return [c.external for c in self.components if c.external is not None]
+
+    @property
+    def component_ids(self) -> list[str]:
+        return [c.card_id for c in self.components if c.card_id is not None]
+
+
+def _people(values: list[Any] | None) -> tuple[Person, ...]:
+    return tuple(Person.parse(v) for v in values or ())
+
+
+def _estimate(data: dict[str, Any] | None) -> RiskEstimate | None:
+    if not data:
+        return None
+    return RiskEstimate(float(data["p_failure"]), int(data["value"]))
+
+
+def card_from_data(
+    data: dict[str, Any], file: str, positions: Positions, text: str = "", levels: LevelTable = DEFAULT_LEVELS
+) -> Card:
+    """Build a :class:`Card` from schema-valid data."""
+    intended = data.get("intended_use") or {}
+    testing = data.get("testing") or {}
+    data_section = data.get("data") or {}
+    monitoring = data.get("monitoring")
+    components = []
+    for index, item in enumerate(data.get("components") or ()):
+        if isinstance(item, str):
+            components.append(ComponentRef(index, card_id=item))
+        else:
+            components.append(
+                ComponentRef(index, external=ExternalComponent(item["name"], item["level"], item.get("link")))
+            )
+    return Card(
+        file=file,
+        id=data["id"],
+        name=data["name"],
+        level=data["level"],
+        summary=data["summary"],
+        owners=_people(data["owners"]),
+        status=data.get("status", "active"),
+        aliases=tuple(data.get("aliases") or ()),
+        reviewers=_people(data.get("reviewers")),
+        tags=tuple(data.get("tags") or ()),
+        links=dict(data.get("links") or {}),
+        components=tuple(components),
+        versions=dict(data.get("versions") or {}),
+        requirements=tuple(
+            Requirement(
+                id=r["id"],
+                text=r["text"],
+                kind=r.get("kind", "research"),
+                verification=r.get("verification"),
+                validation=r.get("validation"),
+                status=r.get("status", "proposed"),
+                risk=_estimate(r.get("risk")),
+                index=i,
+            )
+            for i, r in enumerate(data.get("requirements") or ())
+        ),
+        risks=tuple(
+            Risk(
+                id=r["id"],
+                title=r["title"],
+                estimate=RiskEstimate(float(r["p_failure"]), int(r["value"])),
+                mitigation=r.get("mitigation"),
+                owner=Person.parse(r["owner"]) if r.get("owner") else None,
+                status=r.get("status", "open"),
+                requirements=tuple(r.get("requirements") or ()),
+                index=i,
+            )
+            for i, r in enumerate(data.get("risks") or ())
+        ),
+        model=data.get("model"),
+        intended_use=intended.get("intended"),
+        unacceptable_use=intended.get("unacceptable"),
+        testing_summary=testing.get("summary"),
+        suites=tuple(
+            TestSuite(s["name"], s["kind"], s.get("status", "planned"), s.get("link"))
+            for s in testing.get("suites") or ()
+        ),
+        data_summary=data_section.get("summary"),
+        datasets=tuple(
+            Dataset(
+                d["name"],
+                d.get("version"),
+                d.get("role"),
+                d.get("source"),
+                d.get("link"),
+                d.get("datacard"),
+                d.get("notes"),
+            )
+            for d in data_section.get("datasets") or ()
+        ),
+        caveats=tuple(data.get("caveats") or ()),
+        debrief=tuple(DebriefEntry(d["question"], d["answer"]) for d in data.get("debrief") or ()),
+        ethics={
+            key: EthicsAnswer(value["status"], value.get("notes"))
+            for key, value in ((data.get("ethics") or {}).get("answers") or {}).items()
+        },
+        monitoring=Monitoring(
+            monitoring.get("summary"), tuple(monitoring.get("signals") or ()), monitoring.get("dashboard")
+        )
+        if monitoring is not None
+        else None,
+        history=tuple(
+            ReviewEvent(
+                date=e["date"],
+                event=e["event"],
+                level=e["level"],
+                switchback=e.get("switchback"),
+                reviewers=_people(e.get("reviewers")),
+                notes=e.get("notes"),
+                card=e.get("card"),
+                index=i,
+            )
+            for i, e in enumerate(data.get("history") or ())
+        ),
+        extras={k: v for k, v in data.items() if k.startswith("x-")},
+        positions=positions,
+        source_text=text,
+        levels=levels,
+    )

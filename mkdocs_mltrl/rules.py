@@ -1,0 +1,244 @@
+"""The MLTRL rules beyond the schema (MLTRL001-020), declared as one table of predicates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from .findings import Finding, Severity
+from .model import Card
+from .yaml_loader import Path_
+
+#: A rule reports (path of the offending value, message) pairs.
+Report = Iterator[tuple[Path_, str]]
+
+EMBEDDED_SWITCHBACKS = frozenset({(4, 2), (9, 4)})
+
+
+@dataclass(frozen=True, slots=True)
+class SystemLevel:
+    """The lowest level over a card and its components, transitively, and what limits it."""
+
+    level: int
+    limited_by: str | None = None  # a card id or an external component's name; None: the card itself
+    limiting_level: int | None = None
+
+
+@dataclass
+class RuleContext:
+    """What rules need to know about the rest of the portfolio."""
+
+    #: Lower-cased id or alias -> every (card, path) that claims it.
+    claims: dict[str, list[tuple[Card, Path_]]] = field(default_factory=dict)
+    #: Lower-cased id or alias -> the card it names (first claimant).
+    resolve: dict[str, Card] = field(default_factory=dict)
+    checklist_ids: frozenset[str] = frozenset()
+    #: (card id, component index) -> the cycle that edge is part of, as ids.
+    cycle_edges: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    system: dict[str, SystemLevel] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    severity: Severity
+    description: str
+    check: Callable[[Card, RuleContext], Report]
+    #: Point at the mapping key of the reported path rather than at its value.
+    at_key: bool = False
+
+
+def _duplicate_ids(card: Card, ctx: RuleContext) -> Report:
+    keys: list[tuple[str, Path_]] = [(card.id, ("id",))]
+    keys += [(alias, ("aliases", i)) for i, alias in enumerate(card.aliases)]
+    for key, path in keys:
+        others = [c for c, p in ctx.claims.get(key.lower(), []) if c is not card or p != path]
+        for other in others:
+            if other is card:
+                yield path, f"'{key}' is claimed twice by this card (ids and aliases are compared ignoring case)"
+            else:
+                yield (
+                    path,
+                    f"'{key}' is also claimed by {other.file} (card '{other.id}'; ids and aliases are compared ignoring case)",
+                )
+
+
+def _unknown_components(card: Card, ctx: RuleContext) -> Report:
+    for ref in card.components:
+        if ref.card_id is not None and ref.card_id.lower() not in ctx.resolve:
+            yield ("components", ref.index), f"component '{ref.card_id}' is not the id of any card in the portfolio"
+
+
+def _component_cycles(card: Card, ctx: RuleContext) -> Report:
+    for ref in card.components:
+        cycle = ctx.cycle_edges.get((card.id, ref.index))
+        if cycle:
+            yield ("components", ref.index), f"components form a cycle: {' -> '.join(cycle)}"
+
+
+def _duplicate_requirements(card: Card, ctx: RuleContext) -> Report:
+    seen: set[str] = set()
+    for req in card.requirements:
+        if req.id in seen:
+            yield ("requirements", req.index, "id"), f"requirement id '{req.id}' is used twice in this card"
+        seen.add(req.id)
+
+
+def _unknown_risk_requirements(card: Card, ctx: RuleContext) -> Report:
+    ids = {r.id for r in card.requirements}
+    for risk in card.risks:
+        for j, req_id in enumerate(risk.requirements):
+            if req_id not in ids:
+                yield (
+                    ("risks", risk.index, "requirements", j),
+                    (f"risk '{risk.id}' names requirement '{req_id}', which this card does not have"),
+                )
+
+
+def _unknown_ethics_items(card: Card, ctx: RuleContext) -> Report:
+    for item_id in card.ethics:
+        if item_id not in ctx.checklist_ids:
+            yield ("ethics", "answers", item_id), f"'{item_id}' is not an item of the active ethics checklist"
+
+
+def _dates_backwards(card: Card, ctx: RuleContext) -> Report:
+    for prev, event in zip(card.history, card.history[1:], strict=False):
+        if event.date < prev.date:
+            yield ("history", event.index, "date"), f"{event.date} is earlier than the event before it ({prev.date})"
+
+
+def _start_first(card: Card, ctx: RuleContext) -> Report:
+    for event in card.history:
+        if event.index == 0 and event.event != "start":
+            yield ("history", 0, "event"), f"the first history event must be 'start', not '{event.event}'"
+        elif event.index > 0 and event.event == "start":
+            yield ("history", event.index, "event"), "'start' may only be the first history event"
+
+
+def _pairs(card: Card, kind: str) -> Iterator[tuple[int, int, int]]:
+    """(index, level before, level after) of each history event of one kind after the first."""
+    for prev, event in zip(card.history, card.history[1:], strict=False):
+        if event.event == kind:
+            yield event.index, prev.level, event.level
+
+
+def _graduate_by_one(card: Card, ctx: RuleContext) -> Report:
+    for index, before, after in _pairs(card, "graduate"):
+        if after == before + 1:
+            continue
+        if after > before + 1:
+            skipped = ", ".join(str(n) for n in range(before + 1, after))
+            plural = "s" if after - before > 2 else ""
+            yield ("history", index, "level"), f"graduate from level {before} to {after} skips level{plural} {skipped}"
+        else:
+            yield (
+                ("history", index, "level"),
+                f"graduate from level {before} to {after} does not raise the level by one",
+            )
+
+
+def _switchback_lowers(card: Card, ctx: RuleContext) -> Report:
+    for index, before, after in _pairs(card, "switchback"):
+        if after >= before:
+            yield ("history", index, "level"), f"a switchback must lower the level, but goes from {before} to {after}"
+
+
+def _embedded_paths(card: Card, ctx: RuleContext) -> Report:
+    for prev, event in zip(card.history, card.history[1:], strict=False):
+        embedded = event.event == "switchback" and event.switchback == "embedded"
+        if embedded and (prev.level, event.level) not in EMBEDDED_SWITCHBACKS:
+            yield (
+                ("history", event.index, "switchback"),
+                (f"embedded switchback from {prev.level} to {event.level} is not a predefined path (4 to 2, 9 to 4)"),
+            )
+
+
+def _level_kept(card: Card, ctx: RuleContext) -> Report:
+    for kind in ("pause", "resume", "retire"):
+        for index, before, after in _pairs(card, kind):
+            if after != before:
+                yield ("history", index, "level"), f"'{kind}' must keep the level, but goes from {before} to {after}"
+
+
+def _level_matches_history(card: Card, ctx: RuleContext) -> Report:
+    if card.history and card.history[-1].level != card.level:
+        last = card.history[-1]
+        yield ("level",), f"level is {card.level} but the last history event ({last.date}) leaves it at {last.level}"
+
+
+_STATUS_EVENT = {"paused": "pause", "retired": "retire"}
+
+
+def _status_matches_history(card: Card, ctx: RuleContext) -> Report:
+    if not card.history:
+        return
+    last = card.history[-1].event
+    path: Path_ = ("status",) if ("status",) in card.positions.values else ("history", len(card.history) - 1, "event")
+    expected = _STATUS_EVENT.get(card.status)
+    if expected and last != expected:
+        yield path, f"status is '{card.status}' but the last history event is '{last}', not '{expected}'"
+    elif card.status == "active" and last in ("pause", "retire"):
+        yield path, f"status is 'active' but the last history event is '{last}'"
+
+
+def _system_level(card: Card, ctx: RuleContext) -> Report:
+    system = ctx.system.get(card.id)
+    if system and system.level < card.level:
+        yield (
+            ("components",),
+            (
+                f"system level is {system.level}: component '{system.limited_by}' is at level {system.limiting_level}, "
+                f"below this card's level {card.level}"
+            ),
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("MLTRL001", Severity.ERROR, "two cards share an `id` or alias (case-insensitive)", _duplicate_ids),
+    Rule("MLTRL002", Severity.ERROR, "a component names a card id that does not exist", _unknown_components),
+    Rule("MLTRL003", Severity.ERROR, "components form a cycle", _component_cycles),
+    Rule("MLTRL004", Severity.ERROR, "two requirements of a card share an `id`", _duplicate_requirements),
+    Rule(
+        "MLTRL005",
+        Severity.ERROR,
+        "a risk names a requirement id that the card does not have",
+        _unknown_risk_requirements,
+    ),
+    Rule(
+        "MLTRL006",
+        Severity.ERROR,
+        "an ethics answer names an item that the active checklist does not have",
+        _unknown_ethics_items,
+        at_key=True,
+    ),
+    Rule("MLTRL010", Severity.ERROR, "history dates go backwards", _dates_backwards),
+    Rule("MLTRL011", Severity.ERROR, "the first history event is not `start`, or `start` appears later", _start_first),
+    Rule("MLTRL012", Severity.ERROR, "a `graduate` event does not raise the level by exactly one", _graduate_by_one),
+    Rule("MLTRL013", Severity.ERROR, "a `switchback` event does not lower the level", _switchback_lowers),
+    Rule(
+        "MLTRL014",
+        Severity.WARNING,
+        "an `embedded` switchback is not one of the predefined paths (4 to 2, 9 to 4)",
+        _embedded_paths,
+    ),
+    Rule("MLTRL015", Severity.ERROR, "`pause`, `resume` or `retire` changes the level", _level_kept),
+    Rule(
+        "MLTRL016", Severity.ERROR, "`level` differs from the level of the last history event", _level_matches_history
+    ),
+    Rule("MLTRL017", Severity.WARNING, "`status` disagrees with the last history event", _status_matches_history),
+    Rule(
+        "MLTRL020",
+        Severity.INFO,
+        "the card's level is above its system level (the lowest level of its parts)",
+        _system_level,
+    ),
+)
+
+
+def run_rules(card: Card, ctx: RuleContext) -> list[Finding]:
+    findings = []
+    for rule in RULES:
+        for path, message in rule.check(card, ctx):
+            where = card.positions.of_key(path) if rule.at_key else card.positions.of_value(path)
+            findings.append(Finding(card.file, where.line, where.column, rule.severity, rule.code, message))
+    return findings

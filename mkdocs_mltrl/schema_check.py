@@ -1,0 +1,191 @@
+"""JSON Schema validation whose errors read well and point at the offending line and column."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from .findings import Finding, Severity
+from .resources import load_schema
+from .yaml_loader import LoadedDocument, Path_, Position
+
+SCHEMA_CODE = "schema"
+
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "array": "a list",
+    "object": "a mapping",
+    "boolean": "true or false",
+    "null": "nothing",
+}
+
+
+@cache
+def validator_for(schema_name: str) -> Draft202012Validator:
+    schema = load_schema(schema_name)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def show(value: Any, limit: int = 60) -> str:
+    """A short, single-line, inert rendering of a value for a message."""
+    if isinstance(value, str):
+        text = value if len(value) <= limit else value[:limit] + "..."
+        text = "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
+        return f"'{text}'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return show(str(value), limit)
+
+
+def format_path(path: Path_) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z0-9_-]+", part):
+            out += f".{part}" if out else part
+        else:
+            out += f"[{json.dumps(part)}]"
+    return out
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {show(value)}"
+    if isinstance(value, (int, float)):
+        return f"the number {show(value)}"
+    if isinstance(value, str):
+        return f"the text {show(value)}"
+    if value is None:
+        return "nothing"
+    return show(value)
+
+
+def _expected(types: Any) -> str:
+    names = [types] if isinstance(types, str) else list(types)
+    return " or ".join(_TYPE_WORDS.get(n, n) for n in names)
+
+
+def _known_properties(schema: dict[str, Any]) -> list[str]:
+    return sorted(schema.get("properties", {}))
+
+
+def _leaf_errors(error: ValidationError) -> Iterator[ValidationError]:
+    if error.context:
+        for sub in error.context:
+            yield from _leaf_errors(sub)
+    else:
+        yield error
+
+
+def _messages(error: ValidationError, document: LoadedDocument) -> Iterator[tuple[Path_, Position, str]]:
+    """(path, position, message) for one jsonschema error."""
+    path: Path_ = tuple(error.absolute_path)
+    positions = document.positions
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    custom = schema.get("errorMessage")
+    kind = error.validator
+    instance: Any = error.instance
+    value: Any = error.validator_value
+
+    if kind == "additionalProperties" and isinstance(instance, dict) and value is False:
+        known = _known_properties(schema)
+        patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+        for key in instance:
+            if key in known or any(p.search(key) for p in patterns):
+                continue
+            hint = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            message = f"unknown field {show(key)}"
+            if hint:
+                message += f": did you mean '{hint[0]}'?"
+            else:
+                message += f"; allowed here: {', '.join(known)}"
+                if patterns:
+                    message += " (and organisation fields starting with x-)"
+            yield (*path, key), positions.of_key((*path, key)), message
+        return
+    if kind == "required" and isinstance(instance, dict):
+        for name in value:
+            if name not in instance:
+                yield path, positions.of_value(path), custom or f"missing required field '{name}'"
+        return
+    if kind == "propertyNames":
+        key = instance
+        for leaf in _leaf_errors(error):
+            leaf_schema = leaf.schema if isinstance(leaf.schema, dict) else {}
+            text = leaf_schema.get("patternErrorMessage") or leaf.message
+            yield (*path, key), positions.of_key((*path, key)), f"{show(key)}: {text}"
+        return
+
+    where = positions.of_value(path)
+    if custom:
+        message = custom
+    elif kind == "type":
+        expected = _expected(value)
+        raw = positions.raw.get(path)
+        if "string" in value and raw is not None:
+            message = f'expected text, got {_describe(instance)}: quote it, as "{raw}"'
+        elif instance is None:
+            message = f"is empty: expected {expected}"
+        else:
+            message = f"expected {expected}, got {_describe(instance)}"
+    elif kind == "enum":
+        allowed = ", ".join(str(v) for v in value)
+        message = f"{show(instance)} is not one of: {allowed}"
+    elif kind == "const":
+        message = f"must be {show(value)}, not {show(instance)}"
+    elif kind == "pattern":
+        message = f"{show(instance)}: {schema.get('patternErrorMessage') or 'does not match ' + value}"
+    elif kind == "format":
+        message = f"{show(instance)} is not a valid {value}"
+    elif kind == "minItems":
+        count = value
+        message = f"needs at least {count} item{'s' if count != 1 else ''}"
+    elif kind == "maxItems":
+        message = f"has more than {value} items"
+    elif kind == "minLength":
+        message = "must not be empty" if value == 1 else f"is shorter than {value} characters"
+    elif kind == "maxLength":
+        message = f"is longer than {value} characters"
+    elif kind == "uniqueItems":
+        message = "holds the same item twice"
+    elif kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        message = error.message
+    else:
+        message = error.message if len(error.message) < 200 else f"{show(instance)} is not valid here"
+    yield path, where, message
+
+
+def check(document: LoadedDocument, display: str, schema_name: str = "card.schema.json") -> list[Finding]:
+    """Every schema violation of a loaded document, as positioned findings."""
+    errors = list(validator_for(schema_name).iter_errors(document.data))
+    # A value that fails its pattern (e.g. a date's YYYY-MM-DD) needs no second "not a valid date".
+    patterned = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
+    findings: list[Finding] = []
+    for error in errors:
+        if error.validator == "format" and tuple(error.absolute_path) in patterned:
+            continue
+        for path, position, message in _messages(error, document):
+            where = format_path(path)
+            text = f"{where}: {message}" if where else message
+            findings.append(Finding(display, position.line, position.column, Severity.ERROR, SCHEMA_CODE, text))
+    return findings

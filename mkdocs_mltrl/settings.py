@@ -1,0 +1,86 @@
+"""Options shared by the plugin and the CLI, and reading them from an ``mkdocs.yml``.
+
+The CLI must not import MkDocs, so ``mkdocs.yml`` is read here with a YAML loader that accepts
+MkDocs' tags (``!ENV``, ``!relative``, ``!!python/name:...``) without running them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .gates import GateMode
+
+PLUGIN_NAME = "mltrl"
+
+
+@dataclass(frozen=True)
+class Settings:
+    cards_dir: Path
+    checklist: Path | None = None
+    gates: GateMode = GateMode.WARN
+    url_prefix: str = "cards"
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml; any tag becomes its plain value (or None), nothing is executed."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    return None
+
+
+_TolerantLoader.add_multi_constructor("", _ignore_tag)
+
+
+class ConfigError(Exception):
+    """An mkdocs.yml that cannot be read."""
+
+
+def plugin_options(config_file: Path) -> dict[str, Any] | None:
+    """The ``mltrl`` plugin's options in an mkdocs.yml; None when the plugin is not listed."""
+    try:
+        with config_file.open(encoding="utf-8") as handle:
+            config = yaml.load(handle, Loader=_TolerantLoader)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {config_file}: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"cannot parse {config_file}: {exc}") from None
+    plugins = (config or {}).get("plugins") if isinstance(config, dict) else None
+    entries: list[Any] = list(plugins.items()) if isinstance(plugins, dict) else list(plugins or [])
+    for entry in entries:
+        if entry == PLUGIN_NAME:
+            return {}
+        if isinstance(entry, tuple) and entry[0] == PLUGIN_NAME:
+            return dict(entry[1] or {})
+        if isinstance(entry, dict) and PLUGIN_NAME in entry:
+            return dict(entry[PLUGIN_NAME] or {})
+    return None
+
+
+def settings_from_config(config_file: Path) -> Settings | None:
+    """Settings from an mkdocs.yml's ``mltrl`` options, paths relative to the file's folder."""
+    options = plugin_options(config_file)
+    if options is None:
+        return None
+    base = config_file.parent
+    checklist = options.get("checklist")
+    try:
+        gates = GateMode.parse(options.get("gates", "warn"))
+    except ValueError as exc:
+        raise ConfigError(f"{config_file}: {exc}") from None
+    return Settings(
+        cards_dir=base / str(options.get("cards_dir", "cards")),
+        checklist=base / str(checklist) if checklist else None,
+        gates=gates,
+        url_prefix=str(options.get("url_prefix", "cards")).strip("/"),
+    )
