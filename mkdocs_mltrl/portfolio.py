@@ -32,12 +32,11 @@ class CardFile:
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
-    """A path as people expect to read it: relative to ``base`` (default: the working folder)."""
-    base = base or Path.cwd()
-    try:
-        return Path(os.path.relpath(path, base)).as_posix() if path.is_absolute() else path.as_posix()
-    except ValueError:
+    """A path as people expect to read it: as given, or relative to ``base`` when inside it."""
+    if not path.is_absolute():
         return path.as_posix()
+    base = (base or Path.cwd()).absolute()
+    return path.relative_to(base).as_posix() if path.is_relative_to(base) else path.as_posix()
 
 
 def discover(paths: Sequence[Path], base: Path | None = None) -> list[CardFile]:
