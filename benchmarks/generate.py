@@ -15,10 +15,32 @@ import yaml
 
 from mkdocs_mltrl.checklist import load_checklist
 
-WORDS = (
-    "model data pipeline drift label audit latency shadow canary golden feature embedding sensor "
-    "forecast anomaly imaging triage ranking retrieval causal simulator inversion policy reviewer"
-).split()
+WORDS = [
+    "model",
+    "data",
+    "pipeline",
+    "drift",
+    "label",
+    "audit",
+    "latency",
+    "shadow",
+    "canary",
+    "golden",
+    "feature",
+    "embedding",
+    "sensor",
+    "forecast",
+    "anomaly",
+    "imaging",
+    "triage",
+    "ranking",
+    "retrieval",
+    "causal",
+    "simulator",
+    "inversion",
+    "policy",
+    "reviewer",
+]
 
 
 def _sentence(rng: random.Random, n: int = 12) -> str:
