@@ -1,0 +1,151 @@
+"""Geometry of the risk matrix and the level-history chart; templates only draw it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .model import Card, ReviewEvent
+
+#: Likelihood bands, highest first (rows of the matrix), and value bands (columns).
+P_BANDS: tuple[tuple[float, float, str], ...] = (
+    (0.8, 1.0, "0.8-1"),
+    (0.6, 0.8, "0.6-0.8"),
+    (0.4, 0.6, "0.4-0.6"),
+    (0.2, 0.4, "0.2-0.4"),
+    (0.0, 0.2, "0-0.2"),
+)
+VALUE_BANDS: tuple[tuple[int, int], ...] = ((1, 2), (3, 4), (5, 6), (7, 8), (9, 10))
+
+
+def score_class(score: float) -> str:
+    """low (< 2), medium (2 to < 5) or high (>= 5), on the 0-10 scale of p_failure x value."""
+    if score >= 5:
+        return "high"
+    if score >= 2:
+        return "medium"
+    return "low"
+
+
+def p_row(p_failure: float) -> int:
+    for row, (low, _, _) in enumerate(P_BANDS):
+        if p_failure >= low:
+            return row
+    return len(P_BANDS) - 1
+
+
+def value_column(value: int) -> int:
+    for column, (low, high) in enumerate(VALUE_BANDS):
+        if low <= value <= high:
+            return column
+    return len(VALUE_BANDS) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class RiskPoint:
+    label: str  # "R1.2" for requirement 1.2, the risk's id for a card risk
+    kind: str  # "requirement" or "risk"
+    title: str
+    p_failure: float
+    value: int
+    score: float
+    row: int
+    column: int
+    anchor: str
+
+    @property
+    def score_class(self) -> str:
+        return score_class(self.score)
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixCell:
+    row: int
+    column: int
+    score_class: str
+    points: tuple[RiskPoint, ...]
+
+
+def risk_points(card: Card) -> list[RiskPoint]:
+    """Every requirement risk and card risk, highest score first."""
+    points = []
+    for req in card.requirements:
+        if req.risk:
+            points.append(
+                RiskPoint(
+                    f"R{req.id}", "requirement", req.text, req.risk.p_failure, req.risk.value, req.risk.score,
+                    p_row(req.risk.p_failure), value_column(req.risk.value), f"req-{req.id}",
+                )
+            )  # fmt: skip
+    for risk in card.risks:
+        points.append(
+            RiskPoint(
+                risk.id, "risk", risk.title, risk.estimate.p_failure, risk.estimate.value, risk.score,
+                p_row(risk.estimate.p_failure), value_column(risk.estimate.value), f"risk-{risk.index}",
+            )
+        )  # fmt: skip
+    return sorted(points, key=lambda p: (-p.score, p.kind, p.label))
+
+
+def risk_matrix(points: list[RiskPoint]) -> list[list[MatrixCell]]:
+    """Rows (likelihood, highest first) of cells (value, lowest first), each with its points."""
+    grid = []
+    for row, (p_low, p_high, _) in enumerate(P_BANDS):
+        cells = []
+        for column, (v_low, v_high) in enumerate(VALUE_BANDS):
+            mid = ((p_low + p_high) / 2) * ((v_low + v_high) / 2)
+            inside = tuple(p for p in points if p.row == row and p.column == column)
+            cells.append(MatrixCell(row, column, score_class(mid), inside))
+        grid.append(cells)
+    return grid
+
+
+@dataclass(frozen=True, slots=True)
+class ChartPoint:
+    x: float
+    y: float
+    event: ReviewEvent
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryChart:
+    width: int
+    height: int
+    left: int
+    top: int
+    plot_width: int
+    plot_height: int
+    points: tuple[ChartPoint, ...]
+    path: str
+    first: str
+    last: str
+
+    def level_y(self, level: int) -> float:
+        return self.top + self.plot_height * (9 - level) / 9
+
+
+def history_chart(card: Card, width: int = 640, height: int = 220) -> HistoryChart | None:
+    """Level over time as a step line, one point per event."""
+    if not card.history:
+        return None
+    left, top, right, bottom = 36, 12, 16, 28
+    plot_w, plot_h = width - left - right, height - top - bottom
+    days = [date.fromisoformat(e.date).toordinal() for e in card.history]
+    start, end = min(days), max(days)
+    span = max(end - start, 1)
+
+    def x_of(day: int) -> float:
+        if end == start:
+            return left + plot_w / 2
+        return round(left + plot_w * (day - start) / span, 1)
+
+    def y_of(level: int) -> float:
+        return round(top + plot_h * (9 - level) / 9, 1)
+
+    points = tuple(ChartPoint(x_of(d), y_of(e.level), e) for d, e in zip(days, card.history, strict=True))
+    path = f"M {points[0].x} {points[0].y}"
+    for point in points[1:]:
+        path += f" H {point.x} V {point.y}"
+    return HistoryChart(
+        width, height, left, top, plot_w, plot_h, points, path, card.history[0].date, card.history[-1].date
+    )

@@ -1,0 +1,42 @@
+"""The plugin's options, as ``mkdocs.yml`` declares them under ``plugins: - mltrl:``."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.base import BaseConfigOption, ValidationError
+
+from .gates import GateMode
+
+
+class _Gates(BaseConfigOption[str]):
+    """``off``, ``warn`` or ``error``. MkDocs reads YAML 1.1, where a bare ``off`` is false."""
+
+    def __init__(self, default: str = "warn") -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> str:
+        try:
+            return GateMode.parse(value).value
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class MltrlConfig(base.Config):
+    #: Turn the plugin off (for example for quick drafts: `enabled: !ENV [MLTRL, true]`).
+    enabled = c.Type(bool, default=True)
+    #: Folder of card files, relative to mkdocs.yml.
+    cards_dir = c.Type(str, default="cards")
+    #: Where the cards live in the site: `<url_prefix>/` is the index, `<url_prefix>/<id>/` a card.
+    url_prefix = c.Type(str, default="cards")
+    #: An ethics checklist YAML file, relative to mkdocs.yml (default: the shipped checklist).
+    checklist = c.Optional(c.Type(str))
+    #: How missing gate deliverables are reported: off, warn or error.
+    gates = _Gates()
+    #: A folder whose files replace the shipped templates of the same name.
+    templates_dir = c.Optional(c.Type(str))
+    #: List every card page in the navigation (makes large sites build quadratically slower).
+    nav_cards = c.Type(bool, default=False)
+    #: Title of the index page and of its navigation section.
+    title = c.Type(str, default="TRL Cards")

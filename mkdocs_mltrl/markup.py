@@ -1,0 +1,82 @@
+"""Card text made safe for a page: Markdown without raw HTML, sanitised, links limited."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h3", "h4", "h5", "h6",
+    "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody", "td", "th",
+    "thead", "tr", "ul",
+}  # fmt: skip
+_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}}
+
+
+def safe_url(url: object) -> str | None:
+    """The URL if it is http(s), mailto or relative, else None (cards are untrusted)."""
+    if not isinstance(url, str) or not url or any(c.isspace() or ord(c) < 32 for c in url):
+        return None
+    match = _SCHEME.match(url)
+    if match and match.group(1).lower() not in ALLOWED_SCHEMES:
+        return None
+    return url
+
+
+def _new_markdown() -> markdown.Markdown:
+    md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    # Raw HTML is never passed through: without these, it reaches the page as text.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
+_MARKDOWN = _new_markdown()
+
+
+@lru_cache(maxsize=8192)
+def _render(text: str) -> str:
+    html = _MARKDOWN.reset().convert(text)
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes=set(ALLOWED_SCHEMES),
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Sanitised HTML of a Markdown field."""
+    if not text:
+        return Markup("")
+    return Markup(_render(text))
+
+
+def render_inline(text: str | None) -> Markup:
+    """Like :func:`render_markdown`, without the paragraph around a single paragraph."""
+    html = str(render_markdown(text))
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
+
+
+_CHROME_SAFE = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06", '"': "\u201d", "'": "\u2019"})
+
+
+def chrome_title(text: str) -> str:
+    """Text for the theme's title, nav and breadcrumbs, which themes print without escaping.
+
+    Characters that HTML treats specially are replaced by look-alikes; the page itself shows the
+    exact name, escaped.
+    """
+    cleaned = "".join(c for c in text if c.isprintable())
+    return cleaned.translate(_CHROME_SAFE)

@@ -1,0 +1,132 @@
+"""The MkDocs (and ProperDocs) plugin: a thin adapter from the card core to the host's events."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
+
+from .config import MltrlConfig
+from .findings import Severity
+from .gates import GateMode
+from .portfolio import CardCache, CardPathError, load_portfolio
+from .site import CardSite, card_edit_url
+from .urls import SiteLayout
+
+log = get_plugin_logger("mltrl")
+
+
+class MltrlPlugin(BasePlugin[MltrlConfig]):
+    """Builds a page per TRL Card, and the index, from the cards folder."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, and the cache with it.
+        self.cache = CardCache()
+        self.site: CardSite | None = None
+        self.base = Path.cwd()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def _path(self, value: str) -> Path:
+        return (self.base / value).resolve()
+
+    def on_config(self, config: Any) -> Any:
+        if not self.config.enabled:
+            return config
+        self.base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        cards_dir = self._path(self.config.cards_dir)
+        checklist = self._path(self.config.checklist) if self.config.checklist else None
+        if checklist is not None and not checklist.is_file():
+            raise PluginError(f"mltrl: checklist file not found: {checklist}")
+        if not cards_dir.is_dir():
+            raise PluginError(f"mltrl: cards_dir is not a folder: {cards_dir}")
+        try:
+            portfolio, findings = load_portfolio(
+                [cards_dir], checklist, GateMode(self.config.gates), self.cache, base=self.base
+            )
+        except CardPathError as exc:
+            raise PluginError(f"mltrl: {exc}") from None
+        errors = [f for f in findings if f.severity is Severity.ERROR]
+        for finding in findings:
+            if finding.severity is Severity.WARNING:
+                log.warning(finding.format())
+            elif finding.severity is Severity.INFO:
+                log.info(finding.format())
+        if errors or portfolio is None:
+            listing = "\n".join(f.format() for f in errors)
+            raise PluginError(f"mltrl: {len(errors)} error(s) in the cards; nothing was built:\n{listing}")
+        templates = self._path(self.config.templates_dir) if self.config.templates_dir else None
+        if templates is not None and not templates.is_dir():
+            raise PluginError(f"mltrl: templates_dir is not a folder: {templates}")
+        layout = SiteLayout(self.config.url_prefix.strip("/"), config.use_directory_urls)
+        self.site = CardSite(portfolio, layout, templates, self.config.title)
+        config.extra_css.append(layout.asset("mltrl.css"))
+        config.extra_javascript.append(layout.asset("mltrl.js"))
+        return config
+
+    def on_files(self, files: Files, config: Any) -> Files:
+        if not self.config.enabled or self.site is None:
+            return files
+        in_nav = InclusionLevel.INCLUDED if self.config.nav_cards else InclusionLevel.NOT_IN_NAV
+        for generated in self.site.files():
+            if files.get_file_from_path(generated.src_uri) is not None:
+                raise PluginError(
+                    f"mltrl: docs already hold {generated.src_uri}; choose another url_prefix for the cards"
+                )
+            inclusion = in_nav if generated.kind == "card" else InclusionLevel.UNDEFINED
+            files.append(File.generated(config, generated.src_uri, content=generated.content, inclusion=inclusion))
+        return files
+
+    def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
+        """With an explicit `nav`, add a section holding the index unless the user placed it."""
+        if not self.config.enabled or self.site is None or config.nav is None:
+            return nav
+        index = files.get_file_from_path(self.site.layout.index_src())
+        if index is None or index.page is None or index.page in nav.pages:
+            return nav
+        from mkdocs.structure.nav import Section
+
+        section = Section(self.config.title, [index.page])
+        index.page.parent = section
+        nav.items.append(section)
+        return nav
+
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
+        if not self.config.enabled or self.site is None or not self.site.is_page(page.file.src_uri):
+            return markdown
+        page.meta["title"] = self.site.title(page.file.src_uri)
+        card_file = self.site.card_file(page.file.src_uri)
+        if card_file is not None and config.repo_url and config.edit_uri:
+            docs_rel = os.path.relpath(config.docs_dir, self.base).replace(os.sep, "/")
+            page.edit_url = card_edit_url(config.repo_url, config.edit_uri, docs_rel, card_file)
+        else:
+            page.edit_url = None
+        return markdown
+
+    @event_priority(-50)  # after other plugins: the page body is ours alone
+    def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
+        if not self.config.enabled or self.site is None or not self.site.is_page(page.file.src_uri):
+            return html
+        rendered = self.site.render(page.file.src_uri)
+        sections: list[Any] = [{"level": 2, "id": a, "name": heading, "children": []} for a, heading in rendered.toc]
+        title: Any = {"level": 1, "id": rendered.anchor, "name": str(escape(rendered.name)), "children": sections}
+        page.toc = get_toc([title])
+        return rendered.html
+
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        if not self.config.enabled:
+            return server
+        watched = [self.config.cards_dir, self.config.checklist, self.config.templates_dir]
+        for value in watched:
+            if value and self._path(value).exists():
+                server.watch(str(self._path(value)))
+        return server

@@ -1,0 +1,181 @@
+"""Render cards and the index to HTML with the Jinja templates of ``site_templates/``.
+
+Every template is autoescaped; Markdown fields go through :mod:`.markup`. Nothing here knows
+MkDocs: the plugin places the returned HTML in pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from markupsafe import Markup, escape
+
+from . import __version__
+from .charts import history_chart, risk_matrix, risk_points, score_class
+from .levels import STAGES
+from .markup import chrome_title, render_inline, render_markdown, safe_url
+from .model import Card
+from .portfolio import Portfolio
+from .resources import templates_dir
+from .urls import SiteLayout, relative_url
+
+#: The sections of a card page, in order: (anchor, heading). Anchors are stable URLs.
+CARD_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("summary", "Summary"),
+    ("tldr", "TL;DR"),
+    ("model", "Model / algorithm"),
+    ("intended-use", "Intended use"),
+    ("requirements", "Requirements"),
+    ("risk-matrix", "Risk matrix"),
+    ("testing", "Testing"),
+    ("data", "Data considerations"),
+    ("caveats", "Caveats"),
+    ("ethics-checklist", "Ethics checklist"),
+    ("level-history", "Level history"),
+    ("readiness-gates", "Readiness gates"),
+    ("debrief", "Stage debrief"),
+    ("other", "Other"),
+)
+
+CARD_ANCHOR = "card-title"
+INDEX_ANCHOR = "trl-cards"
+
+DEFAULT_DEBRIEF = (
+    "What was accomplished, and by whom?",
+    "What was deferred or cut, and why?",
+    "What did the team learn?",
+    "What technical debt was taken on or paid down?",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPage:
+    name: str  # the exact page name (escape it before use)
+    anchor: str  # id of the page's <h1>
+    html: str
+    toc: tuple[tuple[str, str], ...]  # (anchor, heading) of the page's sections
+
+    @property
+    def title(self) -> str:
+        """The name, safe for theme chrome that prints it unescaped (see markup.chrome_title)."""
+        return chrome_title(self.name)
+
+
+def _person(value: Any) -> Markup:
+    name = escape(value.name)
+    url = safe_url(f"mailto:{value.email}") if value.email else None
+    inner = Markup('<a href="{}">{}</a>').format(url, value.name) if url else name
+    if value.role:
+        inner += Markup(' <span class="mltrl-muted">({})</span>').format(value.role)
+    return Markup(inner)
+
+
+def _extra(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=100).rstrip()
+    if value is None:
+        return ""
+    return str(value)
+
+
+class Renderer:
+    """Renders pages of one portfolio with one layout; templates can be overridden per file."""
+
+    def __init__(self, portfolio: Portfolio, layout: SiteLayout, override_dir: Path | None = None) -> None:
+        self.portfolio = portfolio
+        self.layout = layout
+        search = [str(override_dir)] if override_dir else []
+        search.append(str(templates_dir()))
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(search),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(
+            md=render_markdown,
+            md_inline=render_inline,
+            safe_url=safe_url,
+            person=_person,
+            extra=_extra,
+            score_class=score_class,
+        )
+        self.env.globals.update(version=__version__, stages=STAGES, levels=list(portfolio.levels))
+
+    def _common(self, page_url: str) -> dict[str, Any]:
+        layout = self.layout
+
+        def rel(target: str) -> str:
+            return relative_url(page_url, target)
+
+        return {
+            "rel": rel,
+            "card_href": lambda card_id: rel(layout.card_url(card_id)),
+            "index_href": rel(layout.index_url()),
+        }
+
+    def card_page(self, card: Card) -> RenderedPage:
+        portfolio = self.portfolio
+        page_url = self.layout.card_url(card.id)
+        components = []
+        for ref in card.components:
+            if ref.card_id is not None:
+                target = portfolio.by_id(ref.card_id)
+                components.append(
+                    {"name": target.name if target else ref.card_id, "id": target.id if target else ref.card_id,
+                     "level": target.level if target else None, "card": target}
+                )  # fmt: skip
+            elif ref.external is not None:
+                ext = ref.external
+                components.append({"name": ext.name, "id": None, "level": ext.level, "card": None, "link": ext.link})
+        points = risk_points(card)
+        checklist = portfolio.checklist
+        answered = sum(1 for item in checklist.item_ids if item in card.ethics and card.ethics[item].status != "open")
+        sections = CARD_SECTIONS if card.extras else CARD_SECTIONS[:-1]
+        html = self.env.get_template("card.html").render(
+            card=card,
+            sections=dict(sections),
+            components=components,
+            system=portfolio.system.get(card.id),
+            gates=portfolio.gates[card.id],
+            requirements=card.sorted_requirements,
+            points=points,
+            risks_by_score=sorted(card.risks, key=lambda r: (-r.score, r.id)),
+            matrix=risk_matrix(points),
+            chart=history_chart(card),
+            checklist=checklist,
+            ethics_answered=answered,
+            default_debrief=DEFAULT_DEBRIEF,
+            anchor=CARD_ANCHOR,
+            **self._common(page_url),
+        )
+        return RenderedPage(card.name, CARD_ANCHOR, html, sections)
+
+    def index_page(self, title: str = "TRL Cards") -> RenderedPage:
+        cards = self.portfolio.sorted_by_level()
+        page_url = self.layout.index_url()
+        html = self.env.get_template("index.html").render(
+            title=title,
+            anchor=INDEX_ANCHOR,
+            cards=cards,
+            gates=self.portfolio.gates,
+            system=self.portfolio.system,
+            tags=sorted({t for c in cards for t in c.tags}, key=str.lower),
+            owners=sorted({o.name for c in cards for o in c.owners}, key=str.lower),
+            **self._common(page_url),
+        )
+        return RenderedPage(title, INDEX_ANCHOR, html, ())
+
+    def asset(self, name: str) -> str:
+        """A shipped (or overridden) CSS or JS file."""
+        return self.env.get_template(name).render()
+
+
+def render_all(renderer: Renderer, cards: Sequence[Card]) -> dict[str, RenderedPage]:
+    return {card.id: renderer.card_page(card) for card in cards}

@@ -1,0 +1,49 @@
+"""Where each generated page and asset lives in the site, and relative links between them."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class SiteLayout:
+    """URLs of generated pages; every link between them is relative, so sub-paths work."""
+
+    prefix: str = "cards"
+    directory_urls: bool = True
+
+    def _page(self, folder: str) -> str:
+        folder = folder.strip("/")
+        if self.directory_urls:
+            return f"{folder}/" if folder else ""
+        return f"{folder}/index.html" if folder else "index.html"
+
+    def _join(self, *parts: str) -> str:
+        return "/".join(p.strip("/") for p in (self.prefix, *parts) if p.strip("/"))
+
+    def card_src(self, card_id: str) -> str:
+        return f"{self._join(card_id)}/index.md"
+
+    def card_url(self, card_id: str) -> str:
+        return self._page(self._join(card_id))
+
+    def index_src(self) -> str:
+        return f"{self._join()}/index.md" if self.prefix else "index.md"
+
+    def index_url(self) -> str:
+        return self._page(self._join())
+
+    def asset(self, name: str) -> str:
+        return self._join("assets", name)
+
+
+def relative_url(from_page: str, to: str) -> str:
+    """A link from the page at URL ``from_page`` to the site path ``to`` (both site-relative)."""
+    base = from_page if from_page.endswith("/") or not from_page else posixpath.dirname(from_page) + "/"
+    trailing = "/" if to.endswith("/") else ""
+    target = to.rstrip("/") or "."
+    rel = posixpath.relpath(target, base.rstrip("/") or ".")
+    if rel == ".":
+        return "./"
+    return rel + trailing
