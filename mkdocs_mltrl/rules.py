@@ -14,6 +14,9 @@ Report = Iterator[tuple[Path_, str]]
 
 EMBEDDED_SWITCHBACKS = frozenset({(4, 2), (9, 4)})
 
+#: Names the site uses beside the card pages under <url_prefix>/ (compared ignoring case).
+RESERVED_IDS = frozenset({"assets", "portfolio", "cards.json", "cards.schema.json", "card.schema.json", "schemas"})
+
 
 @dataclass(frozen=True, slots=True)
 class SystemLevel:
@@ -61,6 +64,14 @@ def _duplicate_ids(card: Card, ctx: RuleContext) -> Report:
                     path,
                     f"'{key}' is also claimed by {other.file} (card '{other.id}'; ids and aliases are compared ignoring case)",
                 )
+
+
+def _reserved_ids(card: Card, ctx: RuleContext) -> Report:
+    keys: list[tuple[str, Path_]] = [(card.id, ("id",))]
+    keys += [(alias, ("aliases", i)) for i, alias in enumerate(card.aliases)]
+    for key, path in keys:
+        if key.lower() in RESERVED_IDS:
+            yield path, f"'{key}' is reserved for the site's own pages; choose another id"
 
 
 def _unknown_components(card: Card, ctx: RuleContext) -> Report:
@@ -195,6 +206,7 @@ def _system_level(card: Card, ctx: RuleContext) -> Report:
 
 RULES: tuple[Rule, ...] = (
     Rule("MLTRL001", Severity.ERROR, "two cards share an `id` or alias (case-insensitive)", _duplicate_ids),
+    Rule("ID001", Severity.ERROR, "an id or alias is a name the site reserves for its own pages", _reserved_ids),
     Rule("MLTRL002", Severity.ERROR, "a component names a card id that does not exist", _unknown_components),
     Rule("MLTRL003", Severity.ERROR, "components form a cycle", _component_cycles),
     Rule("MLTRL004", Severity.ERROR, "two requirements of a card share an `id`", _duplicate_requirements),

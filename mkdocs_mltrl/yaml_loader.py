@@ -34,6 +34,10 @@ YAML_NOT_MAPPING = "YAML009"
 YAML_KEY = "YAML010"
 YAML_TOO_DEEP = "YAML011"
 YAML_UNREADABLE = "YAML012"
+YAML_CONTROL_CHARACTER = "YAML013"
+
+# Control characters other than tab, line feed and carriage return, also when written as escapes.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 Path_ = tuple[str | int, ...]
 
@@ -187,6 +191,14 @@ class _Composer:
         if depth > MAX_DEPTH:
             raise LoadError(YAML_TOO_DEEP, f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
         if isinstance(event, yaml.ScalarEvent):
+            bad = _CONTROL.search(event.value)
+            if bad:
+                raise LoadError(
+                    YAML_CONTROL_CHARACTER,
+                    f"control character U+{ord(bad.group()):04X} is not allowed in a value",
+                    mark.line + 1,
+                    mark.column + 1,
+                )
             if event.tag is not None and event.tag != "!" and not event.implicit[0]:
                 return _explicit(event.tag, event.value, mark)
             if event.style in (None, ""):

@@ -55,6 +55,8 @@ def test_raw_text_of_numbers_is_kept_for_messages():
         ("# only a comment\n\n", yl.YAML_EMPTY, 1, 1),
         ("a: 1\nb: x\x00y\n", yl.YAML_SYNTAX, 2, 5),
         ("? [a]\n: 1\n", yl.YAML_KEY, 1, 3),
+        ('a: 1\nb: "x\\0y"\n', yl.YAML_CONTROL_CHARACTER, 2, 4),
+        ('a: "\\x1b[31m"\n', yl.YAML_CONTROL_CHARACTER, 1, 4),
     ],
 )
 def test_refusals_are_positioned(text, code, line, column):

@@ -36,6 +36,10 @@ CASES: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
         [complete_card("R1"), complete_card("r1")],
         [complete_card("R1"), complete_card("R2")],
     ),
+    "ID001": (
+        [complete_card("Assets")],
+        [complete_card("assets-1")],
+    ),
     "MLTRL002": (
         [complete_card("A", components=["NOPE"])],
         [complete_card("A", components=["B", {"name": "Ext", "level": 9}]), complete_card("B")],
