@@ -79,8 +79,15 @@ def history(*events: tuple[str, str, int] | tuple[str, str, int, str]) -> list[d
     return out
 
 
+class _NoAliases(yaml.SafeDumper):
+    """Writes shared values out in full: cards may not hold anchors or aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def dump(card: dict[str, Any]) -> str:
-    return yaml.safe_dump(card, sort_keys=False, allow_unicode=True, width=1000)
+    return yaml.dump(card, Dumper=_NoAliases, sort_keys=False, allow_unicode=True, width=1000)
 
 
 def write(folder: Path, card: dict[str, Any], name: str | None = None) -> Path:
