@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
 from .findings import Severity
 from .gates import GateMode
-from .portfolio import CardPathError, load_portfolio
+from .portfolio import CardPathError, display_path, load_portfolio
 from .reporting import as_github, as_json, as_text
+from .scaffold import ScaffoldError, create_card, render_new_card, schema_hint
 from .settings import ConfigError, Settings, settings_from_config
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -45,6 +48,21 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=["text", "json", "github"], default="text", help="output format (default: text)"
     )
     validate.add_argument("--config", type=Path, help="an mkdocs.yml whose mltrl plugin options supply the defaults")
+
+    new = commands.add_parser(
+        "new",
+        help="scaffold a card that validates at once",
+        description="Write <dir>/<ID>.yaml with the schema hint and guidance for every section. "
+        "Refuses an invalid id (exit 2), an id already in the portfolio or an existing file (exit 1).",
+    )
+    new.add_argument("id", metavar="ID", help="the new card's id, e.g. R03.1")
+    new.add_argument("--name", required=True, help="the technology's name")
+    new.add_argument(
+        "--level", type=int, choices=range(10), default=0, metavar="N", help="starting level 0-9 (default 0)"
+    )
+    new.add_argument("--owner", help='"Name <email>" (default: from git config, else a placeholder)')
+    new.add_argument("--dir", type=Path, help="folder to write to (default: the cards folder)")
+    new.add_argument("--config", type=Path, help="an mkdocs.yml whose mltrl plugin options supply the defaults")
     return parser
 
 
@@ -56,10 +74,12 @@ def _settings(args: argparse.Namespace) -> Settings:
         config = Path("mkdocs.yml")
     from_config = settings_from_config(config) if config is not None else None
     base = from_config or Settings(cards_dir=Path("cards"))
-    return Settings(
-        cards_dir=base.cards_dir,
-        checklist=args.checklist or base.checklist,
-        gates=GateMode(args.gates) if args.gates else base.gates,
+    checklist = getattr(args, "checklist", None)
+    gates = getattr(args, "gates", None)
+    return replace(
+        base,
+        checklist=checklist or base.checklist,
+        gates=GateMode(gates) if gates else base.gates,
     )
 
 
@@ -83,11 +103,51 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK if ok else EXIT_FINDINGS
 
 
+def _git_owner() -> str:
+    def get(key: str) -> str:
+        try:
+            done = subprocess.run(["git", "config", key], capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return ""
+        return done.stdout.strip()
+
+    name, email = get("user.name"), get("user.email")
+    if not name:
+        return "Owner Name"
+    return f"{name} <{email}>" if email and "<" not in name else name
+
+
+def _new(args: argparse.Namespace) -> int:
+    try:
+        settings = _settings(args)
+        folder = args.dir or settings.cards_dir
+        taken: set[str] = set()
+        if folder.is_dir():
+            portfolio, _ = load_portfolio([folder], settings.checklist, GateMode.OFF)
+            for card in portfolio.cards if portfolio else ():
+                taken.update(key.lower() for key in (card.id, *card.aliases))
+        text = render_new_card(
+            args.id, args.name, args.level, args.owner or _git_owner(),
+            schema_hint(folder, settings.site_url, settings.url_prefix),
+        )  # fmt: skip
+        path = create_card(folder, args.id, text, taken)
+    except ScaffoldError as exc:
+        print(f"mltrl: {exc}", file=sys.stderr)
+        return EXIT_USAGE if exc.usage else EXIT_FINDINGS
+    except (ConfigError, CardPathError) as exc:
+        print(f"mltrl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"created {display_path(path)}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args)
+    if args.command == "new":
+        return _new(args)
     parser.print_help()
     return EXIT_USAGE
 

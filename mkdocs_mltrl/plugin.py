@@ -68,7 +68,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if templates is not None and not templates.is_dir():
             raise PluginError(f"mltrl: templates_dir is not a folder: {templates}")
         layout = SiteLayout(self.config.url_prefix.strip("/"), config.use_directory_urls)
-        self.site = CardSite(portfolio, layout, templates, self.config.title)
+        self.site = CardSite(portfolio, layout, templates, self.config.title, config.site_url)
         config.extra_css.append(layout.asset("mltrl.css"))
         config.extra_javascript.append(layout.asset("mltrl.js"))
         return config

@@ -6,7 +6,6 @@ MkDocs: the plugin places the returned HTML in pages.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from markupsafe import Markup, escape
 
 from . import __version__
 from .charts import history_chart, risk_matrix, risk_points, score_class
-from .levels import STAGES
+from .levels import STAGE_COLOURS, STAGES
 from .markup import chrome_title, render_inline, render_markdown, safe_url
 from .model import Card
 from .portfolio import Portfolio
@@ -86,9 +85,12 @@ def _extra(value: Any) -> str:
 class Renderer:
     """Renders pages of one portfolio with one layout; templates can be overridden per file."""
 
-    def __init__(self, portfolio: Portfolio, layout: SiteLayout, override_dir: Path | None = None) -> None:
+    def __init__(
+        self, portfolio: Portfolio, layout: SiteLayout, override_dir: Path | None = None, site_url: str | None = None
+    ) -> None:
         self.portfolio = portfolio
         self.layout = layout
+        self.site_url = site_url.rstrip("/") + "/" if site_url else None
         search = [str(override_dir)] if override_dir else []
         search.append(str(templates_dir()))
         self.env = jinja2.Environment(
@@ -106,7 +108,9 @@ class Renderer:
             extra=_extra,
             score_class=score_class,
         )
-        self.env.globals.update(version=__version__, stages=STAGES, levels=list(portfolio.levels))
+        self.env.globals.update(
+            version=__version__, stages=STAGES, stage_colours=STAGE_COLOURS, levels=list(portfolio.levels)
+        )
 
     def _common(self, page_url: str) -> dict[str, Any]:
         layout = self.layout
@@ -153,6 +157,8 @@ class Renderer:
             ethics_answered=answered,
             default_debrief=DEFAULT_DEBRIEF,
             anchor=CARD_ANCHOR,
+            embed=self.embed_snippets(card),
+            badge_href=relative_url(page_url, self.layout.badge(card.id)),
             **self._common(page_url),
         )
         return RenderedPage(card.name, CARD_ANCHOR, html, sections)
@@ -172,10 +178,73 @@ class Renderer:
         )
         return RenderedPage(title, INDEX_ANCHOR, html, ())
 
+    def absolute(self, site_path: str) -> str:
+        """A site path as a URL for other sites: absolute when site_url is set."""
+        return self.site_url + site_path if self.site_url else site_path
+
+    def embed_snippets(self, card: Card) -> dict[str, str]:
+        """Copy-ready links to a card for other wikis: Markdown, HTML and Confluence markup."""
+        page = self.absolute(self.layout.card_url(card.id))
+        badge = self.absolute(self.layout.badge(card.id))
+        alt = f"MLTRL level {card.level}: {card.level_info.name}"
+        return {
+            "Markdown": f"[![{alt}]({badge})]({page})",
+            "HTML": f'<a href="{page}"><img src="{badge}" alt="{alt}"></a>',
+            "Confluence": f"[!{badge}!|{page}]",
+        }
+
+    def badge(self, card: Card) -> str:
+        info = card.level_info
+        label, value = "MLTRL", f"{info.level} · {info.name}"
+        return self.env.get_template("badge.svg").render(
+            level=info,
+            label=label,
+            value=value,
+            left=_text_width(label) + 12,
+            right=_text_width(value) + 12,
+            colour=STAGE_COLOURS.get(info.stage, "#555"),
+        )
+
+    def redirect(self, card: Card, old_id: str) -> str:
+        target = relative_url(self.layout.redirect_url(old_id), self.layout.card_url(card.id))
+        return self.env.get_template("redirect.html").render(card=card, old_id=old_id, target=target)
+
+    def export(self) -> dict[str, Any]:
+        """The content of cards.json (see schemas/cards-export.schema.json)."""
+        portfolio = self.portfolio
+        cards = []
+        for card in portfolio.sorted_by_level():
+            report = portfolio.gates[card.id]
+            system = portfolio.system.get(card.id)
+            cards.append(
+                {
+                    "id": card.id,
+                    "aliases": list(card.aliases),
+                    "name": card.name,
+                    "level": card.level,
+                    "level_name": card.level_info.name,
+                    "stage": card.stage,
+                    "system_level": system.level if system else card.level,
+                    "status": card.status,
+                    "owners": [o.name for o in card.owners],
+                    "tags": list(card.tags),
+                    "url": self.absolute(self.layout.card_url(card.id)),
+                    "badge": self.absolute(self.layout.badge(card.id)),
+                    "last_review": card.last_review_date,
+                    "gates": {"met": report.passed, "missing": [g.code for g in report.missing]},
+                }
+            )
+        return {"generator": f"mkdocs-mltrl {__version__}", "site_url": self.site_url, "cards": cards}
+
     def asset(self, name: str) -> str:
         """A shipped (or overridden) CSS or JS file."""
         return self.env.get_template(name).render()
 
 
-def render_all(renderer: Renderer, cards: Sequence[Card]) -> dict[str, RenderedPage]:
-    return {card.id: renderer.card_page(card) for card in cards}
+_NARROW = set("iljtfr.,:;'|!() []")
+_WIDE = set("mwMWGOQCDHN@%")
+
+
+def _text_width(text: str) -> int:
+    """An estimate of the width in pixels of text in 11px Verdana (badges embed no font)."""
+    return round(sum(3.6 if c in _NARROW else 10.2 if c in _WIDE else 7.0 for c in text))

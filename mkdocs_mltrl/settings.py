@@ -23,6 +23,7 @@ class Settings:
     checklist: Path | None = None
     gates: GateMode = GateMode.WARN
     url_prefix: str = "cards"
+    site_url: str | None = None
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -46,8 +47,7 @@ class ConfigError(Exception):
     """An mkdocs.yml that cannot be read."""
 
 
-def plugin_options(config_file: Path) -> dict[str, Any] | None:
-    """The ``mltrl`` plugin's options in an mkdocs.yml; None when the plugin is not listed."""
+def _read_config(config_file: Path) -> dict[str, Any]:
     try:
         with config_file.open(encoding="utf-8") as handle:
             config = yaml.load(handle, Loader=_TolerantLoader)
@@ -55,7 +55,12 @@ def plugin_options(config_file: Path) -> dict[str, Any] | None:
         raise ConfigError(f"cannot read {config_file}: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"cannot parse {config_file}: {exc}") from None
-    plugins = (config or {}).get("plugins") if isinstance(config, dict) else None
+    return config if isinstance(config, dict) else {}
+
+
+def plugin_options(config: dict[str, Any]) -> dict[str, Any] | None:
+    """The ``mltrl`` plugin's options in a read mkdocs.yml; None when the plugin is not listed."""
+    plugins = config.get("plugins")
     entries: list[Any] = list(plugins.items()) if isinstance(plugins, dict) else list(plugins or [])
     for entry in entries:
         if entry == PLUGIN_NAME:
@@ -69,7 +74,8 @@ def plugin_options(config_file: Path) -> dict[str, Any] | None:
 
 def settings_from_config(config_file: Path) -> Settings | None:
     """Settings from an mkdocs.yml's ``mltrl`` options, paths relative to the file's folder."""
-    options = plugin_options(config_file)
+    config = _read_config(config_file)
+    options = plugin_options(config)
     if options is None:
         return None
     base = config_file.parent
@@ -83,4 +89,5 @@ def settings_from_config(config_file: Path) -> Settings | None:
         checklist=base / str(checklist) if checklist else None,
         gates=gates,
         url_prefix=str(options.get("url_prefix", "cards")).strip("/"),
+        site_url=config.get("site_url") or None,
     )

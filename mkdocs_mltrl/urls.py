@@ -37,6 +37,23 @@ class SiteLayout:
     def asset(self, name: str) -> str:
         return self._join("assets", name)
 
+    def badge(self, card_id: str) -> str:
+        return self._join(card_id, "badge.svg")
+
+    def redirect_src(self, old_id: str) -> str:
+        """A static HTML file at the old URL of a renamed card."""
+        return f"{self._join(old_id)}/index.html"
+
+    def redirect_url(self, old_id: str) -> str:
+        return self._page(self._join(old_id))
+
+    def export(self, name: str) -> str:
+        """Machine-readable files beside the index: cards.json and its schema."""
+        return self._join(name)
+
+    def schema(self, name: str) -> str:
+        return self._join("schemas", name)
+
 
 def relative_url(from_page: str, to: str) -> str:
     """A link from the page at URL ``from_page`` to the site path ``to`` (both site-relative)."""

@@ -1,0 +1,154 @@
+"""Stable links for other wikis: alias redirects, badges, cards.json, the published schemas."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from jsonschema import Draft202012Validator
+
+from mkdocs_mltrl.levels import STAGE_COLOURS
+
+from .cards import complete_card, history
+from .site import build, make_site, page
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cards() -> list[dict]:
+    return [
+        complete_card("R02.1", level=4, name="Optimiser <fast>", aliases=["OLD-1", "bo.v0"], components=["P13.2"],
+                      history=history(("2021-01-01", "start", 4))),
+        complete_card("P13.2", level=9, name="Forecasts"),
+        complete_card("R5", level=1, status="paused", history=history(("2021-01-01", "start", 1), ("2021-02-01", "pause", 1))),
+    ]  # fmt: skip
+
+
+@pytest.fixture(scope="module", params=[True, False], ids=["dir-urls", "file-urls"])
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bool]:
+    root = tmp_path_factory.mktemp("site")
+    config = make_site(root, cards(), directory_urls=request.param, extra={"site_url": "https://wiki.example.org/ml/"})
+    result = build(config, "--strict")
+    assert result.returncode == 0, result.stderr
+    return root / "site", request.param
+
+
+def test_aliases_redirect_to_the_card(built: tuple[Path, bool]):
+    site, directory_urls = built
+    for alias in ("OLD-1", "bo.v0"):
+        soup = BeautifulSoup((site / "cards" / alias / "index.html").read_text(), "html.parser")
+        refresh = soup.find("meta", attrs={"http-equiv": "refresh"})["content"]
+        target = refresh.split("url=", 1)[1]
+        assert target == ("../R02.1/" if directory_urls else "../R02.1/index.html")
+        assert soup.find("link", rel="canonical")["href"] == target
+        landed = (site / "cards" / alias / target).resolve()
+        assert (landed / "index.html" if directory_urls else landed).is_file()
+
+
+def test_badges_are_self_contained_and_match_their_cards(built: tuple[Path, bool]):
+    site, _ = built
+    for card in cards():
+        svg_text = (site / "cards" / card["id"] / "badge.svg").read_text()
+        svg = BeautifulSoup(svg_text, "html.parser")
+        level_names = {1: "Goal-Oriented Research", 4: "Proof of Concept (PoC) Development", 9: "Deployment"}
+        stage = {1: "research", 4: "prototyping", 9: "deployment"}[card["level"]]
+        texts = [t.get_text() for t in svg.find_all("text")]
+        assert texts == ["MLTRL", f"{card['level']} · {level_names[card['level']]}"]
+        assert STAGE_COLOURS[stage] in svg_text
+        assert "http://www.w3.org/2000/svg" in svg_text
+        for bad in ("<image", "@font-face", "@import", 'href="http', "xlink:href"):
+            assert bad not in svg_text
+
+
+def test_cards_json_matches_the_cards_and_its_schema(built: tuple[Path, bool]):
+    site, directory_urls = built
+    export = json.loads((site / "cards" / "cards.json").read_text())
+    schema = json.loads((site / "cards" / "cards.schema.json").read_text())
+    Draft202012Validator.check_schema(schema)
+    assert list(Draft202012Validator(schema).iter_errors(export)) == []
+    by_id = {c["id"]: c for c in export["cards"]}
+    assert [c["id"] for c in export["cards"]] == ["P13.2", "R02.1", "R5"]
+    r = by_id["R02.1"]
+    suffix = "" if directory_urls else "index.html"
+    assert r["url"] == f"https://wiki.example.org/ml/cards/R02.1/{suffix}"
+    assert r["badge"] == "https://wiki.example.org/ml/cards/R02.1/badge.svg"
+    assert (r["level"], r["level_name"], r["stage"], r["system_level"]) == (
+        4,
+        "Proof of Concept (PoC) Development",
+        "prototyping",
+        4,
+    )
+    assert r["name"] == "Optimiser <fast>" and r["aliases"] == ["OLD-1", "bo.v0"]
+    assert r["owners"] == ["Ada Example"] and r["last_review"] == "2021-01-01"
+    assert r["gates"] == {"met": True, "missing": []}
+    assert by_id["R5"]["status"] == "paused"
+    for card in export["cards"]:
+        path = card["url"].removeprefix("https://wiki.example.org/ml/")
+        assert (site / path).is_file() or (site / path / "index.html").is_file()
+
+
+def test_schemas_are_published_unchanged(built: tuple[Path, bool]):
+    site, _ = built
+    for name in ("card.schema.json", "checklist.schema.json"):
+        assert (site / "cards" / "schemas" / name).read_bytes() == (ROOT / "schemas" / name).read_bytes()
+
+
+def test_card_page_offers_embed_snippets(built: tuple[Path, bool]):
+    site, directory_urls = built
+    soup = page(site, "cards/R02.1/" if directory_urls else "cards/R02.1/index.html")
+    snippets = {c["data-kind"]: c.get_text() for c in soup.select("code.mltrl-snippet")}
+    suffix = "" if directory_urls else "index.html"
+    url = f"https://wiki.example.org/ml/cards/R02.1/{suffix}"
+    badge = "https://wiki.example.org/ml/cards/R02.1/badge.svg"
+    assert snippets["markdown"] == f"[![MLTRL level 4: Proof of Concept (PoC) Development]({badge})]({url})"
+    assert (
+        snippets["html"]
+        == f'<a href="{url}"><img src="{badge}" alt="MLTRL level 4: Proof of Concept (PoC) Development"></a>'
+    )
+    assert snippets["confluence"] == f"[!{badge}!|{url}]"
+    img = soup.select_one("img.mltrl-badge")
+    assert img["src"] == "badge.svg"
+
+
+def test_new_card_validates_builds_and_refuses_conflicts(tmp_path: Path):
+    import subprocess
+    import sys
+
+    def mltrl(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "mkdocs_mltrl", *args], cwd=tmp_path, capture_output=True, text=True, timeout=60
+        )
+
+    make_site(
+        tmp_path, [complete_card("EXISTING", aliases=["OLDNAME"])], extra={"site_url": "https://wiki.example.org/"}
+    )
+    made = mltrl(
+        "new", "R03.1", "--name", 'A "quoted" <name>: with colon', "--level", "2", "--owner", "Ann <ann@example.org>"
+    )
+    assert made.returncode == 0, made.stderr
+    text = (tmp_path / "cards" / "R03.1.yaml").read_text()
+    assert (
+        text.splitlines()[0]
+        == "# yaml-language-server: $schema=https://wiki.example.org/cards/schemas/card.schema.json"
+    )
+    assert text.count("\n# ") > 20  # guidance for every section
+    check = mltrl("validate", "--format", "json")
+    assert check.returncode == 0, check.stdout
+    assert json.loads(check.stdout)["errors"] == 0
+    assert build(tmp_path / "mkdocs.yml").returncode == 0
+    soup = page(tmp_path / "site", "cards/R03.1/")
+    assert soup.select_one("div.mltrl-card h1").get_text() == 'A "quoted" <name>: with colon'
+
+    assert mltrl("new", "r03.1", "--name", "x").returncode == 1  # same id, other case
+    assert mltrl("new", "oldname", "--name", "x").returncode == 1  # an alias in use
+    again = mltrl("new", "R03.1", "--name", "x", "--dir", "elsewhere")
+    assert again.returncode == 0  # another folder is another portfolio
+    (tmp_path / "cards" / "R9.yaml").write_text("not a card")
+    refused = mltrl("new", "R9", "--name", "x")
+    assert refused.returncode == 1 and "not overwriting" in refused.stderr
+    assert (tmp_path / "cards" / "R9.yaml").read_text() == "not a card"
+    for bad in ("a/b", "../x", "has space", "-lead", "assets"):
+        result = mltrl("new", bad, "--name", "x")
+        assert result.returncode == 2 and "Traceback" not in result.stderr, bad
