@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -10,6 +11,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
+from .checklist import load_checklist
+from .diff import GitError, diff_revisions
+from .diff import as_data as diff_as_data
+from .diff import as_markdown as diff_as_markdown
 from .findings import Severity
 from .gates import GateMode
 from .portfolio import CardPathError, display_path, load_portfolio
@@ -63,6 +68,18 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--owner", help='"Name <email>" (default: from git config, else a placeholder)')
     new.add_argument("--dir", type=Path, help="folder to write to (default: the cards folder)")
     new.add_argument("--config", type=Path, help="an mkdocs.yml whose mltrl plugin options supply the defaults")
+
+    diff = commands.add_parser(
+        "diff",
+        help="summarise what changed in the cards between two git revisions",
+        description="Compare the cards at BASE with HEAD (default: the working tree) and print Markdown "
+        "for a pull-request comment, or JSON.",
+    )
+    diff.add_argument("base", metavar="BASE", help="a git revision, e.g. origin/main")
+    diff.add_argument("head", metavar="HEAD", nargs="?", help="a git revision (default: the working tree)")
+    diff.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    diff.add_argument("--checklist", type=Path, help="ethics checklist YAML file (default: the shipped one)")
+    diff.add_argument("--config", type=Path, help="an mkdocs.yml whose mltrl plugin options supply the defaults")
     return parser
 
 
@@ -141,6 +158,24 @@ def _new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _diff(args: argparse.Namespace) -> int:
+    try:
+        settings = _settings(args)
+        checklist, problems = load_checklist(settings.checklist)
+        if checklist is None:
+            sys.stdout.write(as_text(0, problems))
+            return EXIT_FINDINGS
+        result = diff_revisions(Path.cwd(), settings.cards_dir, args.base, args.head, checklist)
+    except (ConfigError, GitError) as exc:
+        print(f"mltrl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "json":
+        sys.stdout.write(json.dumps(diff_as_data(result), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(diff_as_markdown(result))
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -148,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _validate(args)
     if args.command == "new":
         return _new(args)
+    if args.command == "diff":
+        return _diff(args)
     parser.print_help()
     return EXIT_USAGE
 

@@ -15,7 +15,7 @@ from .levels import DEFAULT_LEVELS, LevelTable
 from .model import Card, card_from_data
 from .rules import RuleContext, SystemLevel, run_rules
 from .schema_check import check
-from .yaml_loader import LoadError, as_mapping, decode, parse_text, read_limited
+from .yaml_loader import LoadError, as_mapping, check_size, decode, parse_text, read_limited
 
 CARD_SUFFIXES = (".yaml", ".yml")
 IO_CODE = "IO001"  # a card file that may not be read (a link out of the cards folder)
@@ -27,8 +27,11 @@ class CardPathError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class CardFile:
+    """A card to load: a file on disk, or ``content`` read elsewhere (e.g. from a git revision)."""
+
     path: Path
     display: str
+    content: bytes | None = None
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
@@ -209,7 +212,7 @@ def _cached_load(
 ) -> _Parsed:
     """Parse a card file, or take it from the cache when its content has not changed."""
     try:
-        raw = read_limited(card_file.path)
+        raw = read_limited(card_file.path) if card_file.content is None else check_size(card_file.content)
     except LoadError as exc:
         return _Parsed(None, [exc.finding(card_file.display)])
     key = (card_file.display, hashlib.sha256(raw).hexdigest())
@@ -235,7 +238,7 @@ def build_portfolio(
     cards: list[Card] = []
     keys: set[tuple[str, str]] = set()
     for card_file in files:
-        if roots and card_file.path.is_symlink() and _outside(card_file.path, roots):
+        if roots and card_file.content is None and card_file.path.is_symlink() and _outside(card_file.path, roots):
             findings.append(
                 Finding(
                     card_file.display, 1, 1, Severity.ERROR, IO_CODE, "symbolic link to a file outside the cards folder"

@@ -329,8 +329,12 @@ def read_limited(path: Path) -> bytes:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise LoadError(YAML_UNREADABLE, f"cannot read the file: {exc.strerror or exc}") from None
+    return check_size(raw)
+
+
+def check_size(raw: bytes) -> bytes:
     if len(raw) > MAX_FILE_BYTES:
-        raise LoadError(YAML_TOO_LARGE, "the file is larger than 1 MiB, the most a card may be")
+        raise LoadError(YAML_TOO_LARGE, f"the file is {len(raw):,} bytes or more; a card may be at most 1 MiB")
     return raw
 
 
