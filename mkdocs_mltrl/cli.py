@@ -8,9 +8,11 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from . import __version__
+from .analytics import portfolio_report
 from .checklist import load_checklist
 from .diff import GitError, diff_revisions
 from .diff import as_data as diff_as_data
@@ -18,7 +20,7 @@ from .diff import as_markdown as diff_as_markdown
 from .findings import Severity
 from .gates import GateMode
 from .portfolio import CardPathError, display_path, load_portfolio
-from .reporting import as_github, as_json, as_text
+from .reporting import as_github, as_json, as_text, portfolio_text
 from .scaffold import ScaffoldError, create_card, render_new_card, schema_hint
 from .settings import ConfigError, Settings, settings_from_config
 
@@ -68,6 +70,26 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--owner", help='"Name <email>" (default: from git config, else a placeholder)')
     new.add_argument("--dir", type=Path, help="folder to write to (default: the cards folder)")
     new.add_argument("--config", type=Path, help="an mkdocs.yml whose mltrl plugin options supply the defaults")
+
+    report = commands.add_parser(
+        "report",
+        help="print the portfolio figures (levels, time in level, switchbacks, stale cards, gates)",
+        description="The figures of the portfolio page, as text or JSON, for people and scripts.",
+    )
+    report.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="card files or folders (default: the cards folder)"
+    )
+    report.add_argument("--format", choices=["text", "json"], default="text")
+    report.add_argument(
+        "--stale-after-days", type=int, help="days without a review event before a card is stale (default 180)"
+    )
+    report.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        help="the date to measure staleness from (default: today, or SOURCE_DATE_EPOCH)",
+    )
+    report.add_argument("--checklist", type=Path, help="ethics checklist YAML file (default: the shipped one)")
+    report.add_argument("--config", type=Path, help="an mkdocs.yml whose mltrl plugin options supply the defaults")
 
     diff = commands.add_parser(
         "diff",
@@ -158,6 +180,27 @@ def _new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _report(args: argparse.Namespace) -> int:
+    try:
+        settings = _settings(args)
+        portfolio, findings = load_portfolio(args.paths or [settings.cards_dir], settings.checklist, GateMode.WARN)
+    except (ConfigError, CardPathError) as exc:
+        print(f"mltrl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if portfolio is None or errors:
+        sys.stdout.write(as_text(portfolio.files if portfolio else 0, errors))
+        print("mltrl: fix the errors above first", file=sys.stderr)
+        return EXIT_FINDINGS
+    stale = args.stale_after_days if args.stale_after_days is not None else settings.stale_after_days
+    report = portfolio_report(portfolio, args.today, stale)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(portfolio_text(report))
+    return EXIT_OK
+
+
 def _diff(args: argparse.Namespace) -> int:
     try:
         settings = _settings(args)
@@ -185,6 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _new(args)
     if args.command == "diff":
         return _diff(args)
+    if args.command == "report":
+        return _report(args)
     parser.print_help()
     return EXIT_USAGE
 

@@ -38,5 +38,7 @@ class MltrlConfig(base.Config):
     templates_dir = c.Optional(c.Type(str))
     #: List every card page in the navigation (makes large sites build quadratically slower).
     nav_cards = c.Type(bool, default=False)
+    #: A card with no review event in this many days is listed as stale on the portfolio page.
+    stale_after_days = c.Type(int, default=180)
     #: Title of the index page and of its navigation section.
     title = c.Type(str, default="TRL Cards")

@@ -68,7 +68,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if templates is not None and not templates.is_dir():
             raise PluginError(f"mltrl: templates_dir is not a folder: {templates}")
         layout = SiteLayout(self.config.url_prefix.strip("/"), config.use_directory_urls)
-        self.site = CardSite(portfolio, layout, templates, self.config.title, config.site_url)
+        self.site = CardSite(
+            portfolio, layout, templates, self.config.title, config.site_url, self.config.stale_after_days
+        )
         config.extra_css.append(layout.asset("mltrl.css"))
         config.extra_javascript.append(layout.asset("mltrl.js"))
         return config
@@ -95,8 +97,13 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             return nav
         from mkdocs.structure.nav import Section
 
-        section = Section(self.config.title, [index.page])
-        index.page.parent = section
+        pages: list[Any] = [index.page]
+        portfolio = files.get_file_from_path(self.site.layout.portfolio_src())
+        if portfolio is not None and portfolio.page is not None and portfolio.page not in nav.pages:
+            pages.append(portfolio.page)
+        section = Section(self.config.title, pages)
+        for page in pages:
+            page.parent = section
         nav.items.append(section)
         return nav
 

@@ -114,17 +114,20 @@ class Portfolio:
     gates: dict[str, GateReport] = field(default_factory=dict)
     system: dict[str, SystemLevel] = field(default_factory=dict)
     levels: LevelTable = DEFAULT_LEVELS
+    _index: dict[str, Card] | None = field(default=None, repr=False)
 
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity is Severity.ERROR]
 
     def by_id(self, card_id: str) -> Card | None:
-        lowered = card_id.lower()
-        for card in self.cards:
-            if card.id.lower() == lowered or lowered in (a.lower() for a in card.aliases):
-                return card
-        return None
+        """The card with this id or alias, ignoring case."""
+        if self._index is None:
+            self._index = {}
+            for card in self.cards:
+                for key in (card.id, *card.aliases):
+                    self._index.setdefault(key.lower(), card)
+        return self._index.get(card_id.lower())
 
     def sorted_by_level(self) -> list[Card]:
         """Highest level first, then by name."""

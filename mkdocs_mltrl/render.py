@@ -15,6 +15,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from . import __version__
+from .analytics import PortfolioReport, component_graph
 from .charts import history_chart, risk_matrix, risk_points, score_class
 from .levels import STAGE_COLOURS, STAGES
 from .markup import chrome_title, render_inline, render_markdown, safe_url
@@ -41,8 +42,21 @@ CARD_SECTIONS: tuple[tuple[str, str], ...] = (
     ("other", "Other"),
 )
 
+#: The sections of the portfolio page.
+PORTFOLIO_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("cards-per-level", "Cards per level and stage"),
+    ("time-in-level", "Time in each level"),
+    ("switchbacks", "Switchbacks"),
+    ("stale-cards", "Stale cards"),
+    ("gates-unmet", "Gates not met"),
+    ("paused-retired", "Paused and retired"),
+    ("system-levels", "System levels"),
+    ("component-graph", "Component graph"),
+)
+
 CARD_ANCHOR = "card-title"
 INDEX_ANCHOR = "trl-cards"
+PORTFOLIO_ANCHOR = "portfolio"
 
 DEFAULT_DEBRIEF = (
     "What was accomplished, and by whom?",
@@ -122,6 +136,7 @@ class Renderer:
             "rel": rel,
             "card_href": lambda card_id: rel(layout.card_url(card_id)),
             "index_href": rel(layout.index_url()),
+            "portfolio_href": rel(layout.portfolio_url()),
         }
 
     def card_page(self, card: Card) -> RenderedPage:
@@ -177,6 +192,17 @@ class Renderer:
             **self._common(page_url),
         )
         return RenderedPage(title, INDEX_ANCHOR, html, ())
+
+    def portfolio_page(self, report: PortfolioReport, title: str = "Portfolio") -> RenderedPage:
+        html = self.env.get_template("portfolio.html").render(
+            title=title,
+            anchor=PORTFOLIO_ANCHOR,
+            sections=dict(PORTFOLIO_SECTIONS),
+            report=report,
+            graph=component_graph(self.portfolio),
+            **self._common(self.layout.portfolio_url()),
+        )
+        return RenderedPage(title, PORTFOLIO_ANCHOR, html, PORTFOLIO_SECTIONS)
 
     def absolute(self, site_path: str) -> str:
         """A site path as a URL for other sites: absolute when site_url is set."""

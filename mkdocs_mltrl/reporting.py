@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from .analytics import PortfolioReport
 from .findings import Finding, Severity, count
 
 
@@ -62,4 +63,34 @@ def as_github(cards: int, findings: Sequence[Finding]) -> str:
         for f in findings
     ]
     lines.append(summary_line(cards, findings))
+    return "\n".join(lines) + "\n"
+
+
+def _or_none(lines: list[str]) -> list[str]:
+    return lines or ["  none"]
+
+
+def portfolio_text(report: PortfolioReport) -> str:
+    """The portfolio figures for people: the same as the portfolio page, as plain text."""
+    lines = [f"{_plural(report.cards, 'card')} as of {report.today.isoformat()}", "", "Cards per level:"]
+    lines += [f"  {level}: {n}" for level, n in enumerate(report.per_level)]
+    lines += ["", "Cards per stage:", *(f"  {stage}: {n}" for stage, n in report.per_stage.items())]
+    lines += ["", "Days in each level (spans, median, range):"]
+    for t in report.time_in_level:
+        spread = f"{t.spans} spans, median {t.median:g}, {t.minimum}-{t.maximum}" if t.spans else "no spans"
+        lines.append(f"  {t.level}: {spread}")
+    lines += ["", "Switchbacks by type:", *(f"  {kind}: {n}" for kind, n in report.switchbacks_by_type.items())]
+    lines += ["Switchbacks by levels:"]
+    lines += _or_none([f"  {a} -> {b}: {n}" for (a, b), n in sorted(report.switchbacks_by_pair.items())])
+    lines += ["", f"Stale (no review in {report.stale_after_days} days):"]
+    lines += _or_none(
+        [
+            f"  {s.card.id}: {s.last_review or 'no history'}" + (f" ({s.days} days)" if s.days is not None else "")
+            for s in report.stale
+        ]
+    )
+    lines += ["", "Gates not met:"]
+    lines += _or_none([f"  {c.id} (level {c.level}): {', '.join(codes)}" for c, codes in report.gates_unmet])
+    lines += ["", "Paused: " + (", ".join(c.id for c in report.paused) or "none")]
+    lines += ["Retired: " + (", ".join(c.id for c in report.retired) or "none")]
     return "\n".join(lines) + "\n"

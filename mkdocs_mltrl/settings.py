@@ -24,6 +24,7 @@ class Settings:
     gates: GateMode = GateMode.WARN
     url_prefix: str = "cards"
     site_url: str | None = None
+    stale_after_days: int = 180
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -90,4 +91,5 @@ def settings_from_config(config_file: Path) -> Settings | None:
         gates=gates,
         url_prefix=str(options.get("url_prefix", "cards")).strip("/"),
         site_url=config.get("site_url") or None,
+        stale_after_days=int(options.get("stale_after_days", 180)),
     )

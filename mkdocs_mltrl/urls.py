@@ -34,6 +34,12 @@ class SiteLayout:
     def index_url(self) -> str:
         return self._page(self._join())
 
+    def portfolio_src(self) -> str:
+        return f"{self._join('portfolio')}/index.md"
+
+    def portfolio_url(self) -> str:
+        return self._page(self._join("portfolio"))
+
     def asset(self, name: str) -> str:
         return self._join("assets", name)
 

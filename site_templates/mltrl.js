@@ -1,5 +1,6 @@
-/* mkdocs-mltrl: filter the card index by text, level, tag and owner. The table is complete
-   without this script; it only hides rows. No network access, no dependencies. */
+/* mkdocs-mltrl: filter the card index by text, level, stage, status, tag and owner, and sort it
+   by clicking the level, system level, name and last review headers. The table is complete and in
+   level order without this script. No network access, no dependencies. */
 (function () {
   "use strict";
   function setup(form) {
@@ -15,12 +16,16 @@
       var text = form.elements.text.value.trim().toLowerCase();
       var level = form.elements.level.value;
       var tag = form.elements.tag.value;
+      var stage = form.elements.stage.value;
+      var status = form.elements.status.value;
       var owner = form.elements.owner.value;
       var shown = 0;
       rows.forEach(function (row) {
         var ok = (!text || row.textContent.toLowerCase().indexOf(text) !== -1 ||
                   lines(row, "data-tags").join(" ").toLowerCase().indexOf(text) !== -1) &&
                  (!level || row.getAttribute("data-level") === level) &&
+                 (!stage || row.getAttribute("data-stage") === stage) &&
+                 (!status || row.getAttribute("data-status") === status) &&
                  (!tag || lines(row, "data-tags").indexOf(tag) !== -1) &&
                  (!owner || lines(row, "data-owners").indexOf(owner) !== -1);
         row.hidden = !ok;
@@ -28,10 +33,41 @@
       });
       form.elements.count.value = shown + " of " + rows.length + " cards";
     }
+    setupSort(table, rows);
     form.hidden = false;
     form.addEventListener("input", apply);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     apply();
+  }
+  function setupSort(table, rows) {
+    var body = table.tBodies[0];
+    var original = rows.slice();
+    var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    headers.forEach(function (th) {
+      var key = th.getAttribute("data-sort");
+      if (!key) { return; }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "mltrl-sort";
+      button.textContent = th.textContent;
+      th.textContent = "";
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        /* a second click reverses; a first click sorts names A-Z and everything else highest first */
+        var current = th.getAttribute("aria-sort");
+        var descending = current ? current === "ascending" : key !== "name";
+        headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+        var numeric = key === "level" || key === "system";
+        var sorted = original.slice().sort(function (a, b) {
+          var x = a.getAttribute("data-" + key), y = b.getAttribute("data-" + key);
+          var order = numeric ? Number(x) - Number(y) : (x < y ? -1 : x > y ? 1 : 0);
+          if (order === 0) { return original.indexOf(a) - original.indexOf(b); }
+          return descending ? -order : order;
+        });
+        sorted.forEach(function (row) { body.appendChild(row); });
+      });
+    });
   }
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("form.mltrl-filter"), setup);

@@ -33,7 +33,8 @@ def make_site(
     (root / "cards").mkdir(exist_ok=True)
     config: dict[str, Any] = {
         "site_name": "Card wiki",
-        "theme": {"name": theme, "font": False} if theme == "material" else {"name": theme},
+        # offline: no Google Fonts (material), no highlight.js from a CDN (mkdocs)
+        "theme": {"name": theme, "font": False} if theme == "material" else {"name": theme, "highlightjs": False},
         "use_directory_urls": directory_urls,
         "plugins": ["search", {"mltrl": plugin or {}}],
     }

@@ -1,0 +1,210 @@
+"""Portfolio figures: cards per level and stage, time in each level, switchbacks, stale cards,
+gate gaps, and the component graph's layout. Shared by the portfolio page and `mltrl report`."""
+
+from __future__ import annotations
+
+import os
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+
+from .levels import STAGES
+from .model import Card
+from .portfolio import Portfolio
+
+DEFAULT_STALE_AFTER_DAYS = 180
+
+
+def build_date() -> date:
+    """Today, or the date of ``SOURCE_DATE_EPOCH`` when set (reproducible builds, tests)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+    return date.today()
+
+
+@dataclass(frozen=True, slots=True)
+class LevelTime:
+    """Days spent at one level, over every pair of consecutive history events."""
+
+    level: int
+    spans: int
+    median: float | None
+    minimum: int | None
+    maximum: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class StaleCard:
+    card: Card
+    last_review: str | None
+    days: int | None  # None: no history at all
+
+
+@dataclass
+class PortfolioReport:
+    today: date
+    stale_after_days: int
+    cards: int
+    per_level: list[int]
+    per_stage: dict[str, int]
+    time_in_level: list[LevelTime]
+    switchbacks_by_type: dict[str, int]
+    switchbacks_by_pair: dict[tuple[int, int], int]
+    stale: list[StaleCard]
+    gates_unmet: list[tuple[Card, list[str]]]
+    paused: list[Card]
+    retired: list[Card]
+    system_limited: list[tuple[Card, int, str | None]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "today": self.today.isoformat(),
+            "stale_after_days": self.stale_after_days,
+            "cards": self.cards,
+            "per_level": {str(level): n for level, n in enumerate(self.per_level)},
+            "per_stage": self.per_stage,
+            "time_in_level": [
+                {
+                    "level": t.level,
+                    "spans": t.spans,
+                    "median_days": t.median,
+                    "min_days": t.minimum,
+                    "max_days": t.maximum,
+                }
+                for t in self.time_in_level
+            ],
+            "switchbacks": {
+                "by_type": self.switchbacks_by_type,
+                "by_pair": [{"from": a, "to": b, "count": n} for (a, b), n in sorted(self.switchbacks_by_pair.items())],
+            },
+            "stale": [{"id": s.card.id, "last_review": s.last_review, "days": s.days} for s in self.stale],
+            "gates_unmet": [{"id": c.id, "level": c.level, "missing": codes} for c, codes in self.gates_unmet],
+            "paused": [c.id for c in self.paused],
+            "retired": [c.id for c in self.retired],
+            "system_limited": [
+                {"id": c.id, "level": c.level, "system_level": lvl, "limited_by": by}
+                for c, lvl, by in self.system_limited
+            ],
+        }
+
+
+def _days(a: str, b: str) -> int:
+    return (date.fromisoformat(b) - date.fromisoformat(a)).days
+
+
+def portfolio_report(
+    portfolio: Portfolio, today: date | None = None, stale_after_days: int = DEFAULT_STALE_AFTER_DAYS
+) -> PortfolioReport:
+    today = today or build_date()
+    cards = portfolio.sorted_by_level()
+    per_level = [0] * 10
+    per_stage = dict.fromkeys(STAGES, 0)
+    spans: dict[int, list[int]] = {n: [] for n in range(10)}
+    by_type: Counter[str] = Counter()
+    by_pair: Counter[tuple[int, int]] = Counter()
+    stale = []
+    for card in cards:
+        per_level[card.level] += 1
+        per_stage[card.stage] = per_stage.get(card.stage, 0) + 1
+        for before, after in zip(card.history, card.history[1:], strict=False):
+            spans[before.level].append(_days(before.date, after.date))
+            if after.event == "switchback":
+                by_type[after.switchback or "unspecified"] += 1
+                by_pair[(before.level, after.level)] += 1
+        last = card.last_review_date
+        if last is None:
+            stale.append(StaleCard(card, None, None))
+        elif (today - date.fromisoformat(last)).days > stale_after_days:
+            stale.append(StaleCard(card, last, (today - date.fromisoformat(last)).days))
+    time_in_level = [
+        LevelTime(n, len(v), statistics.median(v) if v else None, min(v) if v else None, max(v) if v else None)
+        for n, v in spans.items()
+    ]
+    stale.sort(key=lambda s: (s.days is not None, -(s.days or 0), s.card.id))
+    gates_unmet = [
+        (c, [g.code for g in portfolio.gates[c.id].missing]) for c in cards if not portfolio.gates[c.id].passed
+    ]
+    limited = []
+    for card in cards:
+        system = portfolio.system.get(card.id)
+        if system and system.level < card.level:
+            limited.append((card, system.level, system.limited_by))
+    return PortfolioReport(
+        today=today,
+        stale_after_days=stale_after_days,
+        cards=len(cards),
+        per_level=per_level,
+        per_stage=per_stage,
+        time_in_level=time_in_level,
+        switchbacks_by_type={k: by_type.get(k, 0) for k in ("discovery", "review", "embedded")},
+        switchbacks_by_pair=dict(by_pair),
+        stale=stale,
+        gates_unmet=gates_unmet,
+        paused=[c for c in cards if c.status == "paused"],
+        retired=[c for c in cards if c.status == "retired"],
+        system_limited=limited,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class GraphNode:
+    card: Card
+    x: float
+    y: float
+
+
+@dataclass(frozen=True, slots=True)
+class GraphEdge:
+    source: GraphNode
+    target: GraphNode
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentGraph:
+    """Cards that have or are components, in one column per level; isolated cards are left out."""
+
+    width: int
+    height: int
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[GraphEdge, ...]
+    isolated: int
+    column_width: int
+    node_width: int
+    node_height: int
+    top: int
+
+
+def component_graph(portfolio: Portfolio) -> ComponentGraph:
+    column_width, node_width, node_height, gap, top = 118, 100, 18, 6, 26
+    edges_by_id: list[tuple[Card, Card]] = []
+    for card in portfolio.cards:
+        for ref in card.component_ids:
+            target = portfolio.by_id(ref)
+            if target is not None and target is not card:
+                edges_by_id.append((card, target))
+    linked = {c.id for pair in edges_by_id for c in pair}
+    columns: dict[int, list[Card]] = {n: [] for n in range(10)}
+    for card in sorted(portfolio.cards, key=lambda c: (c.stage, c.id.lower())):
+        if card.id in linked:
+            columns[card.level].append(card)
+    nodes: dict[str, GraphNode] = {}
+    for level, members in columns.items():
+        for row, card in enumerate(members):
+            nodes[card.id] = GraphNode(card, 8 + level * column_width, top + row * (node_height + gap))
+    rows = max((len(m) for m in columns.values()), default=0)
+    height = top + max(rows, 1) * (node_height + gap) + 8
+    edges = tuple(GraphEdge(nodes[a.id], nodes[b.id]) for a, b in edges_by_id if a.id in nodes and b.id in nodes)
+    return ComponentGraph(
+        10 * column_width + 8,
+        height,
+        tuple(nodes.values()),
+        edges,
+        len(portfolio.cards) - len(linked),
+        column_width,
+        node_width,
+        node_height,
+        top,
+    )
