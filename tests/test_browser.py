@@ -148,3 +148,35 @@ def test_switchbacks_are_drawn_by_type(browser: Any, served: tuple[str, str]):
     assert sorted(markers.evaluate_all("m => m.map(x => x.dataset.switchback)")) == ["discovery", "embedded"]
     assert all(markers.nth(i).is_visible() for i in range(markers.count()))
     visit.check_clean()
+
+
+def test_index_sorts_by_clicking_headers_and_filters_by_stage_and_status(browser: Any, served: tuple[str, str]):
+    base, _ = served
+    visit = Visit(browser, base + "cards/")
+    page = visit.page
+    table = page.locator("table.mltrl-cards")
+
+    def column(key: str) -> list[str]:
+        return table.locator("tbody tr").evaluate_all(f"rows => rows.map(r => r.dataset.{key})")
+
+    page.click("th[data-sort=name] button")
+    names = column("name")
+    assert names == sorted(names)
+    page.click("th[data-sort=name] button")
+    assert column("name") == sorted(names, reverse=True)
+    page.click("th[data-sort=review] button")
+    reviews = column("review")
+    assert reviews == sorted(reviews, reverse=True)
+    page.click("th[data-sort=system] button")
+    systems = [int(x) for x in column("system")]
+    assert systems == sorted(systems, reverse=True)
+    assert table.locator("th[data-sort=system]").get_attribute("aria-sort") == "descending"
+    page.click("th[data-sort=level] button")  # level starts descending: a click makes it ascending
+    levels = [int(x) for x in column("level")]
+    assert levels == sorted(levels)
+    page.select_option("form.mltrl-filter select[name=stage]", "productization")
+    assert sorted(visible_rows(page)) == ["P08.1", "P21.4"]
+    page.select_option("form.mltrl-filter select[name=stage]", "")
+    page.select_option("form.mltrl-filter select[name=status]", "paused")
+    assert visible_rows(page) == ["R11.1"]
+    visit.check_clean()
