@@ -41,8 +41,16 @@ def _new_markdown() -> markdown.Markdown:
 _MARKDOWN = _new_markdown()
 
 
+# One line of words and plain punctuation, starting with a letter: Markdown can only wrap it in a
+# paragraph (no emphasis, links, code, HTML, entities, lists, headings or breaks are possible).
+_PLAIN = re.compile(r"[A-Za-z](?:[A-Za-z0-9 ,.;:?%/=+()-]*[A-Za-z0-9,.;:?%/=+()-])?")
+
+
 @lru_cache(maxsize=8192)
 def _render(text: str) -> str:
+    line = text.removesuffix("\n")  # YAML's folded scalars end with one
+    if _PLAIN.fullmatch(line):
+        return f"<p>{line}</p>"
     html = _MARKDOWN.reset().convert(text)
     return nh3.clean(
         html,

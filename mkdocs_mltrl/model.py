@@ -245,7 +245,7 @@ def card_from_data(
         file=file,
         id=data["id"],
         name=data["name"],
-        level=data["level"],
+        level=int(data["level"]),  # JSON Schema counts 4.0 as an integer
         summary=data["summary"],
         owners=_people(data["owners"]),
         status=data.get("status", "active"),
@@ -317,7 +317,7 @@ def card_from_data(
             ReviewEvent(
                 date=e["date"],
                 event=e["event"],
-                level=e["level"],
+                level=int(e["level"]),
                 switchback=e.get("switchback"),
                 reviewers=_people(e.get("reviewers")),
                 notes=e.get("notes"),

@@ -12,7 +12,7 @@ import jinja2
 
 from .resources import load_schema, templates_dir
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 def _yaml_quoted(value: object) -> str:
@@ -65,7 +65,7 @@ def create_card(folder: Path, card_id: str, text: str, taken: set[str]) -> Path:
     """Write ``<folder>/<id>.yaml``, refusing bad ids, ids already in use and existing files."""
     from .rules import RESERVED_IDS
 
-    if not ID_PATTERN.match(card_id):
+    if not ID_PATTERN.fullmatch(card_id):
         raise ScaffoldError(
             f"invalid id '{card_id}': start with a letter or digit, then letters, digits, '.', '_' or '-'"
             " (at most 64 characters)",

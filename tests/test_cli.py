@@ -203,3 +203,16 @@ def test_contract_example_card_validates(tmp_path: Path):
     result = mltrl("validate", "--strict", cwd=tmp_path)
     assert result.returncode == 0, result.stdout
     assert line_of(example, "id: R02.1") == 3
+
+
+def test_trailing_newlines_and_whole_floats(tmp_path: Path):
+    # Python's `$` matches before a final newline; ids and URLs must not end in one
+    (tmp_path / "nl.yaml").write_text(BASE.replace("id: A1", 'id: "A1\\n"') + 'links: {code: "https://x.org/a\\n"}\n')
+    out = json.loads(mltrl("validate", "--format", "json", "nl.yaml", cwd=tmp_path).stdout)
+    assert {(f["code"], f["line"]) for f in out["findings"]} == {("schema", 2), ("schema", 7)}
+    # JSON Schema counts 4.0 as an integer: accepted, and used as 4
+    card = complete_card(level=4, history=history(("2021-01-01", "start", 4)))
+    text = dump(card).replace("level: 4\n", "level: 4.0\n", 1)
+    (tmp_path / "cards").mkdir()
+    (tmp_path / "cards" / "f.yaml").write_text(text)
+    assert mltrl("validate", cwd=tmp_path).returncode == 0

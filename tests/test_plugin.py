@@ -122,10 +122,27 @@ def test_readiness_gates_show_met_and_next_level(tmp_path: Path):
     del card["versions"]["model"]
     assert build(make_site(tmp_path, [card])).returncode == 0
     soup = page(tmp_path / "site", "cards/C1/")
-    assert len(soup.select("tr.mltrl-gate-row-met")) == 13
+    # the current level's deliverables, one row each; earlier levels summed up
+    assert [tr.select("td")[3].get_text() for tr in soup.select("tr.mltrl-gate-row-met")] == [
+        "MLTRL141",
+        "MLTRL142",
+        "MLTRL143",
+        "MLTRL144",
+    ]
     assert not soup.select("tr.mltrl-gate-row-unmet")
+    assert "Levels 0–3: 9 of 9 deliverables met." in soup.get_text()
     todo = soup.select_one("ul.mltrl-todo").get_text(" ", strip=True)
     assert "MLTRL153" in todo
+
+
+def test_missing_earlier_deliverables_are_listed(tmp_path: Path):
+    card = complete_card(level=4, history=history(("2021-01-01", "start", 4)))
+    del card["model"]
+    assert build(make_site(tmp_path, [card])).returncode == 0
+    soup = page(tmp_path / "site", "cards/C1/")
+    unmet = [tr.select("td")[3].get_text() for tr in soup.select("tr.mltrl-gate-row-unmet")]
+    assert unmet == ["MLTRL111"]
+    assert "1 of 13 deliverables up to level 4 missing." in soup.select_one("p.mltrl-gate-summary").get_text()
 
 
 def test_index_lists_cards_by_level_then_name(built: Path):

@@ -169,3 +169,13 @@ def test_generated_cards_build_a_site(card: dict[str, Any]):
         raw = (root / "site" / "cards" / card["id"] / "index.html").read_text()
         _assert_no_raw_marker(raw)
         assert page(root / "site", f"cards/{card['id']}/").select_one("div.mltrl-card") is not None
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet="abcXYZ019 ,.;:?%/=+()-\n*_#>`[]<&'\"!\\|~", max_size=30))
+def test_plain_text_fast_path_matches_markdown(text: str):
+    from mkdocs_mltrl import markup
+
+    slow = markup.nh3.clean(markup._MARKDOWN.reset().convert(text), tags=markup._TAGS, attributes=markup._ATTRIBUTES,
+                            url_schemes=set(markup.ALLOWED_SCHEMES), link_rel="noopener noreferrer nofollow")  # fmt: skip
+    assert str(markup.render_markdown(text)) == slow
