@@ -33,6 +33,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
+from mkdocs_mltrl.checklist import load_checklist
+from mkdocs_mltrl.gates import GATES
+
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
@@ -62,17 +65,45 @@ def _cell(value: Any) -> str:
     return " ".join(str(value).split()).replace("|", "\\|")
 
 
-def card_markdown(card: dict[str, Any]) -> str:
-    """The content of a card page, written by hand as Markdown (the plain baseline)."""
+def _history_svg(history: list[dict[str, Any]]) -> str:
+    """The level-over-time chart, as an author would paste it into Markdown (inline SVG)."""
+    from datetime import date
+
+    days = [date.fromisoformat(e["date"]).toordinal() for e in history]
+    span = max(max(days) - min(days), 1)
+    points = [
+        (36 + 588 * (d - min(days)) / span, 12 + 180 * (9 - e["level"]) / 9) for d, e in zip(days, history, strict=True)
+    ]
+    path = "M " + " ".join(f"{x:.1f} {y:.1f}" for x, y in points)
+    grid = " ".join(f"M 36 {12 + 20 * n} H 624" for n in range(10))
+    marks = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5"/>' for x, y in points)
+    return (
+        f'<svg viewBox="0 0 640 220" width="640" height="220"><path d="{grid}" stroke="#ccc"/>'
+        f'<path d="{path}" fill="none" stroke="#1f6fb2"/>{marks}</svg>'
+    )
+
+
+def card_markdown(card: dict[str, Any], questions: dict[str, str], gates: list[tuple[int, str, str]]) -> str:
+    """The content of a card page, written by hand as Markdown (the plain baseline): every section
+    and table that the plugin's page shows, with the same information."""
+    people = lambda ps: ", ".join(p if isinstance(p, str) else p["name"] for p in ps)  # noqa: E731
     out = [f"# {card['name']}", "", f"Level {card['level']} · {card['status']} · `{card['id']}`", "", "## Summary", ""]
-    out += ["| | |", "|---|---|", f"| Technology | {_cell(card['name'])} |", f"| Level | {card['level']} |"]
+    out += ["| | |", "|---|---|", f"| Technology | {_cell(card['name'])} (`{card['id']}`) |"]
+    out += [f"| Level | {card['level']} |", "| Stage | stage |", f"| System level | {card['level']} |"]
+    out += [f"| Status | {card['status']} |", f"| Owners | {_cell(people(card['owners']))} |"]
+    out += [f"| Reviewers | {_cell(people(card['reviewers']))} |"]
+    out += ["| Links | " + " · ".join(f"[{k}]({v})" for k, v in card["links"].items()) + " |"]
+    out += ["| Components | " + ", ".join(f"[{c}](../{c}.md)" for c in card["components"]) + " |"]
+    out += ["| Versions | " + " · ".join(f"{k} `{v}`" for k, v in card["versions"].items()) + " |"]
     out += [
-        f"| Owners | {_cell(', '.join(map(str, card['owners'])))} |",
-        f"| Versions | {_cell(card['versions'])} |",
+        "| Tags | " + " ".join(f"`{t}`" for t in card["tags"]) + " |",
+        f"| Last review | {card['history'][-1]['date']} |",
         "",
     ]
+    out += ["Link to this card: `[![MLTRL](badge.svg)](./)`", ""]
     out += ["## TL;DR", "", card["summary"], "", "## Model / algorithm", "", card["model"], ""]
-    out += ["## Intended use", "", card["intended_use"]["intended"], "", card["intended_use"]["unacceptable"], ""]
+    out += ["## Intended use", "", "### Intended", "", card["intended_use"]["intended"], ""]
+    out += ["### Unacceptable", "", card["intended_use"]["unacceptable"], ""]
     out += [
         "## Requirements",
         "",
@@ -85,11 +116,25 @@ def card_markdown(card: dict[str, Any]) -> str:
             f"| {r['id']} | {_cell(r['text'])} | {r['kind']} | {_cell(r['verification'])} | {_cell(r['validation'])} | {r['status']} | {score:.2f} |"
         )
     out += ["", "## Risk matrix", "", "| p \\ value | 1-2 | 3-4 | 5-6 | 7-8 | 9-10 |", "|---|---|---|---|---|---|"]
-    out += [f"| {band} | | | | | |" for band in ("0.8-1", "0.6-0.8", "0.4-0.6", "0.2-0.4", "0-0.2")]
-    out += ["", "| ID | Risk | p | Value | Score | Status | Mitigation |", "|---|---|---|---|---|---|---|"]
+    cells = {}
+    for label, p, v in [(f"R{r['id']}", r["risk"]["p_failure"], r["risk"]["value"]) for r in card["requirements"]] + [
+        (k["id"], k["p_failure"], k["value"]) for k in card["risks"]
+    ]:
+        cells.setdefault((4 - min(int(p * 5), 4), (v - 1) // 2), []).append(f"[{label}](#)")
+    for row, band in enumerate(("0.8-1", "0.6-0.8", "0.4-0.6", "0.2-0.4", "0-0.2")):
+        out.append(f"| {band} | " + " | ".join(" ".join(cells.get((row, col), [])) for col in range(5)) + " |")
+    out += [
+        "",
+        "### Risks",
+        "",
+        "| ID | Risk | p | Value | Score | Status | Owner | Mitigation | Threatens |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for k in card["risks"]:
         out.append(
-            f"| {k['id']} | {_cell(k['title'])} | {k['p_failure']} | {k['value']} | {k['p_failure'] * k['value']:.2f} | {k['status']} | {_cell(k['mitigation'])} |"
+            f"| {k['id']} | {_cell(k['title'])} | {k['p_failure']} | {k['value']} | {k['p_failure'] * k['value']:.2f} | {k['status']} | — | {_cell(k['mitigation'])} | "
+            + ", ".join(f"[{q}](#)" for q in k["requirements"])
+            + " |"
         )
     out += ["", "## Testing", "", card["testing"]["summary"], "", "| Suite | Kind | Status |", "|---|---|---|"]
     out += [f"| {s['name']} | {s['kind']} | {s['status']} |" for s in card["testing"]["suites"]]
@@ -99,19 +144,39 @@ def card_markdown(card: dict[str, Any]) -> str:
         "",
         card["data"]["summary"],
         "",
-        "| Dataset | Version | Role | Source |",
+        "| Dataset | Version | Role | Source | Datasheet | Notes |",
+        "|---|---|---|---|---|---|",
+    ]
+    out += [f"| {d['name']} | {d['version']} | {d['role']} | {d['source']} | — | |" for d in card["data"]["datasets"]]
+    out += ["", "## Caveats", ""] + [f"- {c}" for c in card["caveats"]]
+    answers = card["ethics"]["answers"]
+    out += ["", "## Ethics checklist", "", f"**{len(answers)} of {len(questions)}** items answered.", ""]
+    out += ["| Question | Status | Notes |", "|---|---|---|"]
+    out += [
+        f"| {_cell(q)} | {answers.get(i, {}).get('status', 'open')} | {_cell(answers.get(i, {}).get('notes', ''))} |"
+        for i, q in questions.items()
+    ]
+    out += ["", "## Level history", "", _history_svg(card["history"]), ""]
+    out += ["| Date | Event | Level | Review panel | Notes |", "|---|---|---|---|---|"]
+    out += [
+        f"| {e['date']} | {e['event']} {e.get('switchback', '')} | {e['level']} | {_cell(', '.join(e.get('reviewers', [])))} | |"
+        for e in card["history"]
+    ]
+    due = [g for g in gates if g[0] == card["level"]]
+    out += [
+        "",
+        "## Readiness gates",
+        "",
+        f"Deliverables up to level {card['level']}.",
+        "",
+        "| Level | Deliverable | Met | Code |",
         "|---|---|---|---|",
     ]
-    out += [f"| {d['name']} | {d['version']} | {d['role']} | {d['source']} |" for d in card["data"]["datasets"]]
-    out += ["", "## Caveats", ""] + [f"- {c}" for c in card["caveats"]]
-    out += ["", "## Ethics checklist", "", "| Item | Status | Notes |", "|---|---|---|"]
-    out += [
-        f"| {item} | {a['status']} | {_cell(a.get('notes', ''))} |" for item, a in card["ethics"]["answers"].items()
+    out += [f"| {lvl} | {_cell(text)} | yes | {code} |" for lvl, text, code in due]
+    out += ["", "### To graduate", ""] + [
+        f"- {_cell(text)} `{code}`" for lvl, text, code in gates if lvl == card["level"] + 1
     ]
-    out += ["", "## Level history", "", "| Date | Event | Level |", "|---|---|---|"]
-    out += [f"| {e['date']} | {e['event']} | {e['level']} |" for e in card["history"]]
-    out += ["", "## Readiness gates", "", "All deliverables listed on the card.", "", "## Stage debrief", ""]
-    out += [f"**{d['question']}** {d['answer']}" for d in card["debrief"]]
+    out += ["", "## Stage debrief", ""] + [f"**{d['question']}** {d['answer']}" for d in card["debrief"]]
     return "\n".join(out) + "\n"
 
 
@@ -126,11 +191,20 @@ def make_sites(base: Path, n: int, seed: int) -> tuple[Path, Path, list[Path]]:
     cards_dir = plain_site / "docs" / "cards"
     cards_dir.mkdir(parents=True)
     (plain_site / "docs" / "index.md").write_text("# Home\n")
-    rows = ["# TRL Cards", "", "| ID | Name | Level | Status |", "|---|---|---|---|"]
+    checklist, _ = load_checklist()
+    assert checklist is not None
+    questions = {item.id: item.question for section in checklist.sections for item in section.items}
+    gates = [(g.level, g.description, g.code) for g in GATES]
+    rows = ["# TRL Cards", "", "| ID | Name | Level | System level | Stage | Status | Owners | Last review | Gates |"]
+    rows.append("|---|---|---|---|---|---|---|---|---|")
     for path in paths:
         card = yaml.safe_load(path.read_text())
-        (cards_dir / f"{card['id']}.md").write_text(card_markdown(card))
-        rows.append(f"| [{card['id']}]({card['id']}.md) | {_cell(card['name'])} | {card['level']} | {card['status']} |")
+        (cards_dir / f"{card['id']}.md").write_text(card_markdown(card, questions, gates))
+        owners = ", ".join(o if isinstance(o, str) else o["name"] for o in card["owners"])
+        rows.append(
+            f"| [{card['id']}]({card['id']}.md) | {_cell(card['name'])} | {card['level']} | {card['level']} | stage "
+            f"| {card['status']} | {_cell(owners)} | {card['history'][-1]['date']} | met |"
+        )
     (cards_dir / "index.md").write_text("\n".join(rows) + "\n")
     (plain_site / "mkdocs.yml").write_text(
         yaml.safe_dump({"site_name": "Bench", "theme": THEME, "nav": NAV, "plugins": ["search"]})

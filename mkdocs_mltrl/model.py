@@ -165,6 +165,7 @@ class Card:
     summary: str
     owners: tuple[Person, ...]
     status: str = "active"
+    status_given: bool = False  # whether the card states its status (else it defaults to active)
     aliases: tuple[str, ...] = ()
     reviewers: tuple[Person, ...] = ()
     tags: tuple[str, ...] = ()
@@ -249,6 +250,7 @@ def card_from_data(
         summary=data["summary"],
         owners=_people(data["owners"]),
         status=data.get("status", "active"),
+        status_given="status" in data,
         aliases=tuple(data.get("aliases") or ()),
         reviewers=_people(data.get("reviewers")),
         tags=tuple(data.get("tags") or ()),

@@ -14,7 +14,7 @@ from .gates import GateMode, GateReport, evaluate_gates, gate_findings
 from .levels import DEFAULT_LEVELS, LevelTable
 from .model import Card, card_from_data
 from .rules import RuleContext, SystemLevel, run_rules
-from .schema_check import check
+from .schema_check import check, is_valid_fast
 from .yaml_loader import LoadError, as_mapping, check_size, decode, parse_text, read_limited
 
 CARD_SUFFIXES = (".yaml", ".yml")
@@ -95,13 +95,16 @@ def _outside(path: Path, roots: Iterable[Path]) -> bool:
 
 def _parse_card(display: str, raw: bytes, levels: LevelTable) -> _Parsed:
     try:
-        document = parse_text(decode(raw))
+        text = decode(raw)
+        document = parse_text(text, positions=False)  # positions come lazily, when a finding needs them
         as_mapping(document)
     except LoadError as exc:
         return _Parsed(None, [exc.finding(display)])
-    findings = check(document, display)
-    if findings:
-        return _Parsed(None, findings)
+    if not is_valid_fast(document.data):
+        document = parse_text(text)  # invalid: every message needs its position
+        findings = check(document, display)
+        if findings:
+            return _Parsed(None, findings)
     return _Parsed(card_from_data(document.data, display, document.positions, document.text, levels), [])
 
 

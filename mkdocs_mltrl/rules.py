@@ -184,7 +184,7 @@ def _status_matches_history(card: Card, ctx: RuleContext) -> Report:
     if not card.history:
         return
     last = card.history[-1].event
-    path: Path_ = ("status",) if ("status",) in card.positions.values else ("history", len(card.history) - 1, "event")
+    path: Path_ = ("status",) if card.status_given else ("history", len(card.history) - 1, "event")
     expected = _STATUS_EVENT.get(card.status)
     if expected and last != expected:
         yield path, f"status is '{card.status}' but the last history event is '{last}', not '{expected}'"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -66,31 +66,72 @@ _CORE_TAGS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(NamedTuple):
+    """1-based line and column."""
+
     line: int
     column: int
 
 
-@dataclass
 class Positions:
-    """Where each value (and each mapping key) of a loaded document stands in its file."""
+    """Where each value (and each mapping key) of a loaded document stands in its file.
 
-    values: dict[Path_, Position] = field(default_factory=dict)
-    keys: dict[Path_, Position] = field(default_factory=dict)
-    #: The source text of plain scalars that were read as numbers or booleans.
-    raw: dict[Path_, str] = field(default_factory=dict)
+    A valid card needs positions only when a rule reports on it, so cards keep the positions of
+    their top-level fields (where gate findings point) and their text, and compute the rest on
+    first use (:meth:`lazy`) instead of holding them for every value.
+    """
+
+    __slots__ = ("_keys", "_raw", "_text", "_values")
+
+    def __init__(self) -> None:
+        self._values: dict[Path_, Position] = {}
+        self._keys: dict[Path_, Position] = {}
+        #: The source text of plain scalars that were read as numbers or booleans.
+        self._raw: dict[Path_, str] = {}
+        self._text: str | None = None
+
+    @classmethod
+    def lazy(cls, text: str, top: Positions | None = None) -> Positions:
+        positions = top or cls()
+        positions._text = text
+        return positions
+
+    def _load(self) -> None:
+        if self._text is not None:
+            text, self._text = self._text, None
+            found = parse_text(text).positions
+            self._values, self._keys, self._raw = found._values, found._keys, found._raw
+
+    @property
+    def values(self) -> dict[Path_, Position]:
+        self._load()
+        return self._values
+
+    @property
+    def keys(self) -> dict[Path_, Position]:
+        self._load()
+        return self._keys
+
+    @property
+    def raw(self) -> dict[Path_, str]:
+        self._load()
+        return self._raw
 
     def of_value(self, path: Path_) -> Position:
         """The position of the value at ``path``, or of its nearest ancestor that has one."""
+        if len(path) == 1 and path in self._values:
+            return self._values[path]
+        values = self.values
         for end in range(len(path), -1, -1):
-            found = self.values.get(tuple(path[:end]))
+            found = values.get(tuple(path[:end]))
             if found is not None:
                 return found
         return Position(1, 1)
 
     def of_key(self, path: Path_) -> Position:
         """The position of the key that holds ``path`` (for mapping entries), else of the value."""
+        if len(path) == 1 and path in self._keys:
+            return self._keys[path]
         return self.keys.get(tuple(path)) or self.of_value(path)
 
 
@@ -155,93 +196,124 @@ def _explicit(tag: str, text: str, mark: Any) -> Any:
     return value
 
 
-class _Composer:
-    """Builds data and positions from parser events, refusing what cards may not hold."""
+class _Retry(Exception):
+    """A problem whose message needs positions: parse again, recording them."""
 
-    def __init__(self, parser: Any) -> None:
+
+class _Composer:
+    """Builds data and positions from parser events, refusing what cards may not hold.
+
+    This loop runs once per key and value of every card, so it avoids per-node overhead:
+    positions are tuples and events are dispatched by type, not by a chain of checks.
+    """
+
+    def __init__(self, parser: Any, record: bool = True) -> None:
         self.parser = parser
+        self.record = record
         self.positions = Positions()
 
-    def _check_node_event(self, event: Any) -> None:
+    @staticmethod
+    def _refuse(event: Any) -> None:
+        """Raise for an alias, an anchor or a tag that cards may not use."""
         mark = event.start_mark
-        if isinstance(event, yaml.AliasEvent):
+        where = (mark.line + 1, mark.column + 1)
+        if type(event) is yaml.AliasEvent:
             raise LoadError(
-                YAML_ALIAS,
-                f"aliases (*{event.anchor}) are not allowed in cards: write the value out",
-                mark.line + 1,
-                mark.column + 1,
+                YAML_ALIAS, f"aliases (*{event.anchor}) are not allowed in cards: write the value out", *where
             )
         if event.anchor is not None:
             raise LoadError(
-                YAML_ALIAS,
-                f"anchors (&{event.anchor}) are not allowed in cards: write the value out",
+                YAML_ALIAS, f"anchors (&{event.anchor}) are not allowed in cards: write the value out", *where
+            )
+        shown = str(event.tag).replace("tag:yaml.org,2002:", "!!")
+        raise LoadError(YAML_TAG, f"custom tags ({shown}) are not allowed in cards", *where)
+
+    def _scalar(self, event: Any, path: Path_) -> Any:
+        value = event.value
+        bad = _CONTROL.search(value)
+        if bad:
+            mark = event.start_mark
+            raise LoadError(
+                YAML_CONTROL_CHARACTER,
+                f"control character U+{ord(bad.group()):04X} is not allowed in a value",
                 mark.line + 1,
                 mark.column + 1,
             )
         tag = event.tag
-        if tag is not None and tag not in _CORE_TAGS:
-            shown = tag.replace("tag:yaml.org,2002:", "!!")
-            raise LoadError(YAML_TAG, f"custom tags ({shown}) are not allowed in cards", mark.line + 1, mark.column + 1)
+        if tag is not None and tag != "!" and not event.implicit[0]:
+            return _explicit(tag, value, event.start_mark)
+        if event.style in (None, ""):
+            resolved = resolve_plain(value)
+            if self.record and resolved.__class__ is not str:  # only schema messages use these
+                self.positions._raw[path] = value
+            return resolved
+        return value
 
     def node(self, path: Path_, depth: int) -> Any:
-        event = self.parser.get_event()
-        self._check_node_event(event)
+        get_event = self.parser.get_event
+        event = get_event()
+        kind = type(event)
+        if (
+            event.anchor is not None
+            or kind is yaml.AliasEvent
+            or (event.tag is not None and event.tag not in _CORE_TAGS)
+        ):
+            self._refuse(event)
         mark = event.start_mark
-        self.positions.values[path] = Position(mark.line + 1, mark.column + 1)
+        record = self.record
+        if record or depth <= 1:  # top-level fields always: gate findings point at them
+            self.positions._values[path] = Position(mark.line + 1, mark.column + 1)
         if depth > MAX_DEPTH:
             raise LoadError(YAML_TOO_DEEP, f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
-        if isinstance(event, yaml.ScalarEvent):
-            bad = _CONTROL.search(event.value)
-            if bad:
-                raise LoadError(
-                    YAML_CONTROL_CHARACTER,
-                    f"control character U+{ord(bad.group()):04X} is not allowed in a value",
-                    mark.line + 1,
-                    mark.column + 1,
-                )
-            if event.tag is not None and event.tag != "!" and not event.implicit[0]:
-                return _explicit(event.tag, event.value, mark)
-            if event.style in (None, ""):
-                value = resolve_plain(event.value)
-                if not isinstance(value, str):
-                    self.positions.raw[path] = event.value
-                return value
-            return event.value
-        if isinstance(event, yaml.SequenceStartEvent):
+        if kind is yaml.ScalarEvent:
+            return self._scalar(event, path)
+        if kind is yaml.SequenceStartEvent:
             if event.tag not in (None, "!", "tag:yaml.org,2002:seq"):
                 raise LoadError(YAML_TAG, f"{event.tag} does not tag a sequence", mark.line + 1, mark.column + 1)
             items: list[Any] = []
-            while not self.parser.check_event(yaml.SequenceEndEvent):
-                items.append(self.node((*path, len(items)), depth + 1))
-            self.parser.get_event()
+            end = yaml.SequenceEndEvent
+            while not self.parser.check_event(end):
+                items.append(self.node((*path, len(items)) if record else path, depth + 1))
+            get_event()
             return items
-        if isinstance(event, yaml.MappingStartEvent):
+        if kind is yaml.MappingStartEvent:
             if event.tag not in (None, "!", "tag:yaml.org,2002:map"):
                 raise LoadError(YAML_TAG, f"{event.tag} does not tag a mapping", mark.line + 1, mark.column + 1)
             mapping: dict[str, Any] = {}
-            while not self.parser.check_event(yaml.MappingEndEvent):
-                key_event = self.parser.get_event()
-                self._check_node_event(key_event)
-                key_mark = key_event.start_mark
-                if not isinstance(key_event, yaml.ScalarEvent):
+            keys = self.positions._keys
+            map_end = yaml.MappingEndEvent
+            while not self.parser.check_event(map_end):
+                key_event = get_event()
+                key_kind = type(key_event)
+                if (
+                    key_kind is not yaml.ScalarEvent
+                    or key_event.anchor is not None
+                    or (key_event.tag is not None and key_event.tag not in _CORE_TAGS)
+                ):
+                    if key_kind in (yaml.ScalarEvent, yaml.AliasEvent):
+                        self._refuse(key_event)
+                    key_mark = key_event.start_mark
                     raise LoadError(
                         YAML_KEY, "a mapping key must be plain text", key_mark.line + 1, key_mark.column + 1
                     )
                 key = key_event.value
-                child = (*path, key)
+                key_mark = key_event.start_mark
+                child = (*path, key) if record or depth == 0 else path
                 if key in mapping:
-                    first = self.positions.keys[child]
+                    if not record:
+                        raise _Retry
                     raise LoadError(
                         YAML_DUPLICATE_KEY,
-                        f"duplicate key '{key}' (first defined at line {first.line})",
+                        f"duplicate key '{key}' (first defined at line {keys[child].line})",
                         key_mark.line + 1,
                         key_mark.column + 1,
                     )
-                self.positions.keys[child] = Position(key_mark.line + 1, key_mark.column + 1)
+                if record or depth == 0:
+                    keys[child] = Position(key_mark.line + 1, key_mark.column + 1)
                 mapping[key] = self.node(child, depth + 1)
-            self.parser.get_event()
+            get_event()
             return mapping
-        raise LoadError(YAML_SYNTAX, f"unexpected {type(event).__name__}", mark.line + 1, mark.column + 1)
+        raise LoadError(YAML_SYNTAX, f"unexpected {kind.__name__}", mark.line + 1, mark.column + 1)
 
     def document(self) -> Any:
         self.parser.get_event()  # StreamStart
@@ -287,14 +359,20 @@ def decode(raw: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
-def parse_text(text: str) -> LoadedDocument:
-    """Parse YAML text into data and positions, raising :class:`LoadError` on any problem."""
+def parse_text(text: str, positions: bool = True) -> LoadedDocument:
+    """Parse YAML text into data and positions, raising :class:`LoadError` on any problem.
+
+    With ``positions=False`` the document's positions are computed only when first asked for,
+    which spares a valid card hundreds of small objects it rarely needs.
+    """
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise LoadError(YAML_EMPTY, "the file is empty")
     parser = _Parser(text)
-    composer = _Composer(parser)
+    composer = _Composer(parser, record=positions)
     try:
         data = composer.document()
+    except _Retry:
+        return parse_text(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -316,7 +394,7 @@ def parse_text(text: str) -> LoadedDocument:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:
             dispose()
-    return LoadedDocument(data, composer.positions, text)
+    return LoadedDocument(data, composer.positions if positions else Positions.lazy(text, composer.positions), text)
 
 
 def read_limited(path: Path) -> bytes:

@@ -179,3 +179,43 @@ def test_plain_text_fast_path_matches_markdown(text: str):
     slow = markup.nh3.clean(markup._MARKDOWN.reset().convert(text), tags=markup._TAGS, attributes=markup._ATTRIBUTES,
                             url_schemes=set(markup.ALLOWED_SCHEMES), link_rel="noopener noreferrer nofollow")  # fmt: skip
     assert str(markup.render_markdown(text)) == slow
+
+
+LEAVES = [True, False, None, 0, 1, 1.0, 2.5, -1, 11, "", "x", "A\n", "2022-13-45", "2021-02-29", "javascript:x",
+          "1.0", "1.0.0", "a b", [], {}, ["x"], {"name": "n"}, "Ann <a@b.c>", "x-y"]  # fmt: skip
+
+
+@st.composite
+def mutated_cards(draw: st.DrawFn) -> dict[str, Any]:
+    """A complete card with a few values swapped for confusable ones, keys dropped or added."""
+    from .cards import complete_card
+
+    card: Any = complete_card(level=draw(st.integers(0, 9)))
+    for _ in range(draw(st.integers(1, 4))):
+        node, path = card, []
+        while isinstance(node, (dict, list)) and node and draw(st.booleans()):
+            key = draw(st.sampled_from(sorted(node) if isinstance(node, dict) else list(range(len(node)))))
+            path.append((node, key))
+            node = node[key]
+        if not path:
+            continue
+        parent, key = path[-1]
+        action = draw(st.sampled_from(["swap", "drop", "add"]))
+        if action == "swap":
+            parent[key] = draw(st.sampled_from(LEAVES))
+        elif action == "drop" and isinstance(parent, dict):
+            del parent[key]
+        elif isinstance(parent, dict):
+            parent[draw(st.sampled_from(["extra", "x-extra", "switchback", "kind", "status"]))] = draw(
+                st.sampled_from(LEAVES)
+            )
+    return card
+
+
+@settings(max_examples=600, deadline=None)
+@given(mutated_cards())
+def test_fast_validator_never_accepts_what_jsonschema_rejects(card: dict[str, Any]):
+    from mkdocs_mltrl.schema_check import is_valid_fast, validator_for
+
+    if is_valid_fast(card):
+        assert list(validator_for("card.schema.json").iter_errors(card)) == []
