@@ -8,7 +8,7 @@ from typing import Any
 
 from markupsafe import escape
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
@@ -16,6 +16,7 @@ from .config import MltrlConfig
 from .findings import Severity
 from .gates import GateMode
 from .portfolio import CardCache, CardPathError, load_portfolio
+from .render import search_html
 from .site import CardSite, card_edit_url
 from .urls import SiteLayout
 
@@ -30,6 +31,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
     def __init__(self) -> None:
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, and the cache with it.
         self.cache = CardCache()
+        self.page_cache: dict[Any, Any] = {}
+        self.search_pages: dict[str, str] = {}  # src_uri -> lean HTML that search plugins index
+        self.full_pages: dict[str, str] = {}
         self.site: CardSite | None = None
         self.base = Path.cwd()
 
@@ -67,9 +71,16 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         templates = self._path(self.config.templates_dir) if self.config.templates_dir else None
         if templates is not None and not templates.is_dir():
             raise PluginError(f"mltrl: templates_dir is not a folder: {templates}")
+        self.search_pages.clear()
         layout = SiteLayout(self.config.url_prefix.strip("/"), config.use_directory_urls)
         self.site = CardSite(
-            portfolio, layout, templates, self.config.title, config.site_url, self.config.stale_after_days
+            portfolio,
+            layout,
+            templates,
+            self.config.title,
+            config.site_url,
+            self.config.stale_after_days,
+            self.page_cache,
         )
         config.extra_css.append(layout.asset("mltrl.css"))
         config.extra_javascript.append(layout.asset("mltrl.js"))
@@ -127,7 +138,29 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         sections: list[Any] = [{"level": 2, "id": a, "name": heading, "children": []} for a, heading in rendered.toc]
         title: Any = {"level": 1, "id": rendered.anchor, "name": str(escape(rendered.name)), "children": sections}
         page.toc = get_toc([title])
+        self.search_pages[page.file.src_uri] = search_html(rendered.html)
         return rendered.html
+
+    @event_priority(100)  # before search plugins: they index the lean text of generated pages
+    def _lean_for_search(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
+        lean = self.search_pages.get(page.file.src_uri)
+        if lean is not None:
+            self.full_pages[page.file.src_uri] = page.content
+            page.content = lean
+        return context
+
+    @event_priority(-100)  # after search plugins: the theme renders the full page
+    def _full_for_theme(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
+        full = self.full_pages.pop(page.file.src_uri, None)
+        if full is not None:
+            page.content = full
+        return context
+
+    on_page_context = CombinedEvent(_lean_for_search, _full_for_theme)
+
+    def on_post_build(self, *, config: Any) -> None:
+        if self.config.enabled and self.site is not None:
+            self.site.forget_unused()
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         if not self.config.enabled:

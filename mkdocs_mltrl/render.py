@@ -6,6 +6,7 @@ MkDocs: the plugin places the returned HTML in pages.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -265,6 +266,25 @@ class Renderer:
     def asset(self, name: str) -> str:
         """A shipped (or overridden) CSS or JS file."""
         return self.env.get_template(name).render()
+
+
+_SECTION = re.compile(r'(<h[12] id="[^"]*">.*?</h[12]>)', re.S)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def search_html(html: str) -> str:
+    """The text of a generated page for search indexers: its headings (with their anchors) and
+    each section's text in one paragraph. Indexers parse every tag of a page, and need none but
+    the headings; the page itself keeps its full HTML."""
+    out = []
+    for part in _SECTION.split(html):
+        if _SECTION.fullmatch(part):
+            out.append(part)
+        else:
+            text = " ".join(_TAG.sub(" ", part).split())
+            if text:
+                out.append(f"<p>{text}</p>")
+    return "\n".join(out)
 
 
 _NARROW = set("iljtfr.,:;'|!() []")

@@ -6,12 +6,14 @@ import json
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .analytics import DEFAULT_STALE_AFTER_DAYS, portfolio_report
 from .markup import chrome_title
+from .model import Card
 from .portfolio import Portfolio
 from .render import RenderedPage, Renderer
-from .resources import schema_path
+from .resources import schema_path, templates_dir
 from .urls import SiteLayout
 
 ASSETS = ("mltrl.css", "mltrl.js")
@@ -40,12 +42,17 @@ class CardSite:
         title: str = "TRL Cards",
         site_url: str | None = None,
         stale_after_days: int = DEFAULT_STALE_AFTER_DAYS,
+        page_cache: dict[tuple[Any, ...], RenderedPage] | None = None,
     ) -> None:
         self.portfolio = portfolio
         self.layout = layout
         self.index_title = title
         self.stale_after_days = stale_after_days
         self.renderer = Renderer(portfolio, layout, templates_dir, site_url)
+        #: Rendered card pages by everything they show; kept by the plugin across serve rebuilds.
+        self.page_cache = page_cache if page_cache is not None else {}
+        self._used: set[tuple[Any, ...]] = set()
+        self._context = (layout, site_url, portfolio.checklist, _templates_signature(templates_dir))
         self._pages: dict[str, GeneratedFile] = {}
 
     def files(self) -> list[GeneratedFile]:
@@ -88,7 +95,26 @@ class CardSite:
             return self.renderer.index_page(self.index_title)
         card = self.portfolio.by_id(generated.card_id)
         assert card is not None
-        return self.renderer.card_page(card)
+        key = self._card_key(card)
+        self._used.add(key)
+        page = self.page_cache.get(key)
+        if page is None:
+            page = self.page_cache[key] = self.renderer.card_page(card)
+        return page
+
+    def _card_key(self, card: Card) -> tuple[Any, ...]:
+        """Everything a card page shows: the card, its components' names and levels, its system level."""
+        components = tuple(
+            (ref, target.id, target.name, target.level) if target else (ref, None, None, None)
+            for ref in card.component_ids
+            for target in (self.portfolio.by_id(ref),)
+        )
+        return (card.file, card.source_text, components, self.portfolio.system.get(card.id), self._context)
+
+    def forget_unused(self) -> None:
+        """Drop cached pages this build did not use (cards edited or removed)."""
+        for key in set(self.page_cache) - self._used:
+            del self.page_cache[key]
 
     def title(self, src_uri: str) -> str:
         """The page's title for the theme's chrome, without rendering the page."""
@@ -105,6 +131,17 @@ class CardSite:
             return None
         card = self.portfolio.by_id(generated.card_id)
         return card.file if card else None
+
+
+def _templates_signature(override: Path | None) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of the templates in use: an edit invalidates pages."""
+    folders = [templates_dir()] + ([override] if override else [])
+    return tuple(
+        (str(path), stat.st_mtime_ns, stat.st_size)
+        for folder in folders
+        for path in sorted(folder.iterdir())
+        for stat in (path.stat(),)
+    )
 
 
 def schema_text(name: str) -> str:

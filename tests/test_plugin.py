@@ -214,6 +214,16 @@ def test_themes_and_url_styles(tmp_path: Path, theme: str, directory_urls: bool)
         assert not href.startswith("/"), href
         target = (base / href.split("#")[0]).resolve()
         assert target.exists() or (target / "index.html").exists(), href
+    # search plugins index every section of a card with its text (and the page keeps its full HTML)
+    import json
+
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    docs = {doc["location"]: doc for doc in index["docs"]}
+    card_loc = "cards/R02.1/" if directory_urls else "cards/R02.1/index.html"
+    assert "Gates" not in docs.get(card_loc + "#requirements", {}).get("text", "Gates")  # section text only
+    assert "Shall classify images." in docs[card_loc + "#requirements"]["text"]
+    assert docs[card_loc + "#risk-matrix"]["title"] == "Risk matrix"
+    assert soup.select_one("table.mltrl-requirements") is not None
     css = [link["href"] for link in soup.select("link[rel=stylesheet]") if "mltrl" in link["href"]]
     assert css and not css[0].startswith("/") and (base / css[0]).resolve().is_file()
 

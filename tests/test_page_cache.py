@@ -1,0 +1,44 @@
+"""Rendered card pages are reused across serve rebuilds only while nothing they show changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs_mltrl.gates import GateMode
+from mkdocs_mltrl.portfolio import CardCache, load_portfolio
+from mkdocs_mltrl.site import CardSite
+from mkdocs_mltrl.urls import SiteLayout
+
+from .cards import complete_card, write
+
+
+def render_all(folder: Path, pages: dict, cache: CardCache) -> dict[str, str]:  # type: ignore[type-arg]
+    portfolio, _ = load_portfolio([folder], gates=GateMode.WARN, cache=cache)
+    assert portfolio is not None
+    site = CardSite(portfolio, SiteLayout(), page_cache=pages)
+    files = [f for f in site.files() if f.kind == "card"]
+    out = {f.card_id: site.render(f.src_uri).html for f in files if f.card_id}
+    site.forget_unused()
+    return out
+
+
+def test_pages_are_reused_until_what_they_show_changes(tmp_path: Path):
+    folder = tmp_path / "cards"
+    write(folder, complete_card("A", components=["B"]))
+    write(folder, complete_card("B", name="Bee"))
+    write(folder, complete_card("C"))
+    pages: dict = {}  # type: ignore[type-arg]
+    cache = CardCache()
+    first = render_all(folder, pages, cache)
+    objects = {key: id(page) for key, page in pages.items()}
+    assert len(pages) == 3
+
+    second = render_all(folder, pages, cache)
+    assert second == first
+    assert {key: id(page) for key, page in pages.items()} == objects  # nothing rendered again
+
+    write(folder, complete_card("B", name="Renamed"))  # B's page and A's (it shows B's name) change
+    third = render_all(folder, pages, cache)
+    assert "Renamed" in third["B"] and "Renamed" in third["A"]
+    assert third["C"] == first["C"]
+    assert len(pages) == 3  # the stale entries were dropped
