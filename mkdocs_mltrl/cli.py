@@ -27,6 +27,12 @@ from .settings import ConfigError, Settings, settings_from_config
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
+def _config_options(parser: argparse.ArgumentParser, checklist: bool = True) -> None:
+    parser.add_argument("--config", type=Path, help="an mkdocs.yml whose mltrl plugin options supply the defaults")
+    if checklist:
+        parser.add_argument("--checklist", type=Path, help="ethics checklist YAML file (default: the shipped one)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mltrl", description="Check and publish MLTRL TRL Cards.")
     parser.add_argument("--version", action="version", version=f"mltrl {__version__}")
@@ -44,7 +50,6 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="card files or folders (default: cards_dir of the mltrl plugin in ./mkdocs.yml, else cards/)",
     )
-    validate.add_argument("--checklist", type=Path, help="ethics checklist YAML file (default: the shipped one)")
     validate.add_argument(
         "--gates",
         choices=[m.value for m in GateMode],
@@ -54,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--format", choices=["text", "json", "github"], default="text", help="output format (default: text)"
     )
-    validate.add_argument("--config", type=Path, help="an mkdocs.yml whose mltrl plugin options supply the defaults")
+    _config_options(validate, checklist=True)
 
     new = commands.add_parser(
         "new",
@@ -69,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     new.add_argument("--owner", help='"Name <email>" (default: from git config, else a placeholder)')
     new.add_argument("--dir", type=Path, help="folder to write to (default: the cards folder)")
-    new.add_argument("--config", type=Path, help="an mkdocs.yml whose mltrl plugin options supply the defaults")
+    _config_options(new, checklist=False)
 
     report = commands.add_parser(
         "report",
@@ -88,8 +93,7 @@ def _parser() -> argparse.ArgumentParser:
         type=date.fromisoformat,
         help="the date to measure staleness from (default: today, or SOURCE_DATE_EPOCH)",
     )
-    report.add_argument("--checklist", type=Path, help="ethics checklist YAML file (default: the shipped one)")
-    report.add_argument("--config", type=Path, help="an mkdocs.yml whose mltrl plugin options supply the defaults")
+    _config_options(report, checklist=True)
 
     diff = commands.add_parser(
         "diff",
@@ -100,8 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("base", metavar="BASE", help="a git revision, e.g. origin/main")
     diff.add_argument("head", metavar="HEAD", nargs="?", help="a git revision (default: the working tree)")
     diff.add_argument("--format", choices=["markdown", "json"], default="markdown")
-    diff.add_argument("--checklist", type=Path, help="ethics checklist YAML file (default: the shipped one)")
-    diff.add_argument("--config", type=Path, help="an mkdocs.yml whose mltrl plugin options supply the defaults")
+    _config_options(diff, checklist=True)
     return parser
 
 

@@ -143,7 +143,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
 
     @event_priority(100)  # before search plugins: they index the lean text of generated pages
     def _lean_for_search(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
-        lean = self.search_pages.get(page.file.src_uri)
+        lean = self.search_pages.pop(page.file.src_uri, None)  # needed once: free it
         if lean is not None:
             self.full_pages[page.file.src_uri] = page.content
             page.content = lean
