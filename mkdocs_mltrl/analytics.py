@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 
-from .levels import STAGES
 from .model import Card
 from .portfolio import Portfolio
 
@@ -101,7 +100,7 @@ def portfolio_report(
     today = today or build_date()
     cards = portfolio.sorted_by_level()
     per_level = [0] * 10
-    per_stage = dict.fromkeys(STAGES, 0)
+    per_stage = dict.fromkeys(portfolio.levels.stages, 0)
     spans: dict[int, list[int]] = {n: [] for n in range(10)}
     by_type: Counter[str] = Counter()
     by_pair: Counter[tuple[int, int]] = Counter()

@@ -19,6 +19,7 @@ from .diff import as_data as diff_as_data
 from .diff import as_markdown as diff_as_markdown
 from .findings import Severity
 from .gates import GateMode
+from .levels import LevelTable
 from .portfolio import CardPathError, display_path, load_portfolio
 from .reporting import as_github, as_json, as_text, portfolio_text
 from .scaffold import ScaffoldError, create_card, render_new_card, schema_hint
@@ -129,7 +130,9 @@ def _validate(args: argparse.Namespace) -> int:
     try:
         settings = _settings(args)
         paths = args.paths or [settings.cards_dir]
-        portfolio, findings = load_portfolio(paths, settings.checklist, settings.gates)
+        portfolio, findings = load_portfolio(
+            paths, settings.checklist, settings.gates, levels=LevelTable(settings.stages)
+        )
     except (ConfigError, CardPathError) as exc:
         print(f"mltrl: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -186,7 +189,9 @@ def _new(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     try:
         settings = _settings(args)
-        portfolio, findings = load_portfolio(args.paths or [settings.cards_dir], settings.checklist, GateMode.WARN)
+        portfolio, findings = load_portfolio(
+            args.paths or [settings.cards_dir], settings.checklist, GateMode.WARN, levels=LevelTable(settings.stages)
+        )
     except (ConfigError, CardPathError) as exc:
         print(f"mltrl: {exc}", file=sys.stderr)
         return EXIT_USAGE

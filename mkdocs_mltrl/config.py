@@ -7,6 +7,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, ValidationError
 
 from .gates import GateMode
+from .levels import parse_stages
 
 
 class _Gates(BaseConfigOption[str]):
@@ -23,6 +24,20 @@ class _Gates(BaseConfigOption[str]):
             raise ValidationError(str(exc)) from None
 
 
+class _Stages(BaseConfigOption[dict[int, str]]):
+    """Stage bands by level, overriding the defaults: ``{3: research, 4: research}``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = {}
+
+    def run_validation(self, value: object) -> dict[int, str]:
+        try:
+            return parse_stages(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
 class MltrlConfig(base.Config):
     #: Turn the plugin off (for example for quick drafts: `enabled: !ENV [MLTRL, true]`).
     enabled = c.Type(bool, default=True)
@@ -32,6 +47,8 @@ class MltrlConfig(base.Config):
     url_prefix = c.Type(str, default="cards")
     #: An ethics checklist YAML file, relative to mkdocs.yml (default: the shipped checklist).
     checklist = c.Optional(c.Type(str))
+    #: Stage bands by level, where the organisation's differ from the defaults.
+    stages = _Stages()
     #: How missing gate deliverables are reported: off, warn or error.
     gates = _Gates()
     #: A folder whose files replace the shipped templates of the same name.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 LEVEL_NAMES: tuple[str, ...] = (
@@ -61,11 +62,35 @@ class LevelTable:
     def __getitem__(self, level: int) -> LevelInfo:
         return self._levels[level]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[LevelInfo]:
         return iter(self._levels)
 
     def stage(self, level: int) -> str:
         return self._levels[level].stage
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """The stage bands in level order, each once."""
+        return tuple(dict.fromkeys(info.stage for info in self._levels))
+
+
+STAGE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,30}")
+
+
+def parse_stages(value: object) -> dict[int, str]:
+    """The ``stages`` option: a mapping of level (0-9) to a stage name, overriding the defaults."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError("stages must map levels (0-9) to stage names, e.g. {3: research}")
+    out = {}
+    for level, stage in value.items():
+        if not (isinstance(level, int) and not isinstance(level, bool) and 0 <= level <= 9):
+            raise ValueError(f"stages: {level!r} is not a level 0-9")
+        if not (isinstance(stage, str) and STAGE_NAME.fullmatch(stage)):
+            raise ValueError(f"stages: {stage!r} is not a stage name (lowercase letters, digits and '-')")
+        out[level] = stage
+    return out
 
 
 DEFAULT_LEVELS = LevelTable()

@@ -15,6 +15,7 @@ from mkdocs.structure.toc import get_toc
 from .config import MltrlConfig
 from .findings import Severity
 from .gates import GateMode
+from .levels import LevelTable
 from .portfolio import CardCache, CardPathError, load_portfolio
 from .render import search_html
 from .site import CardSite, card_edit_url
@@ -55,7 +56,12 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             raise PluginError(f"mltrl: cards_dir is not a folder: {cards_dir}")
         try:
             portfolio, findings = load_portfolio(
-                [cards_dir], checklist, GateMode(self.config.gates), self.cache, base=self.base
+                [cards_dir],
+                checklist,
+                GateMode(self.config.gates),
+                self.cache,
+                self.base,
+                LevelTable(self.config.stages),
             )
         except CardPathError as exc:
             raise PluginError(f"mltrl: {exc}") from None

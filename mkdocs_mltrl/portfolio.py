@@ -51,7 +51,7 @@ def discover(paths: Sequence[Path], base: Path | None = None) -> list[CardFile]:
     found: dict[Path, CardFile] = {}
     for root in paths:
         if root.is_file():
-            found.setdefault(root.resolve(), CardFile(root, display_path(root, base)))
+            found.setdefault(root.absolute(), CardFile(root, display_path(root, base)))
             continue
         if not root.is_dir():
             raise CardPathError(f"no such file or folder: {root}")
@@ -102,7 +102,7 @@ def _parse_card(display: str, raw: bytes, levels: LevelTable) -> _Parsed:
         return _Parsed(None, [exc.finding(display)])
     if not is_valid_fast(document.data):
         document = parse_text(text)  # invalid: every message needs its position
-        findings = check(document, display)
+        findings = check(document, display, fast=False)
         if findings:
             return _Parsed(None, findings)
     return _Parsed(card_from_data(document.data, display, document.positions, document.text, levels), [])
@@ -273,6 +273,7 @@ def load_portfolio(
     gates: GateMode = GateMode.WARN,
     cache: CardCache | None = None,
     base: Path | None = None,
+    levels: LevelTable = DEFAULT_LEVELS,
 ) -> tuple[Portfolio | None, list[Finding]]:
     """Discover, load and check the cards under ``paths`` against a checklist (default: shipped).
 
@@ -285,5 +286,5 @@ def load_portfolio(
         return None, problems
     files = discover(paths, base)
     roots = [p for p in paths if p.is_dir()]
-    portfolio = build_portfolio(files, checklist, gates, cache, roots=roots)
+    portfolio = build_portfolio(files, checklist, gates, cache, levels, roots)
     return portfolio, portfolio.findings

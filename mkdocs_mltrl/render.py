@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from . import __version__
 from .analytics import PortfolioReport, component_graph
 from .charts import history_chart, risk_matrix, risk_points, score_class
-from .levels import STAGE_COLOURS, STAGES
+from .levels import STAGE_COLOURS
 from .markup import chrome_title, render_inline, render_markdown, safe_url
 from .model import Card
 from .portfolio import Portfolio
@@ -124,7 +124,10 @@ class Renderer:
             score_class=score_class,
         )
         self.env.globals.update(
-            version=__version__, stages=STAGES, stage_colours=STAGE_COLOURS, levels=list(portfolio.levels)
+            version=__version__,
+            stages=portfolio.levels.stages,
+            stage_colours=STAGE_COLOURS,
+            levels=list(portfolio.levels),
         )
 
     def _common(self, page_url: str) -> dict[str, Any]:

@@ -233,9 +233,14 @@ def _messages(error: ValidationError, document: LoadedDocument) -> Iterator[tupl
     yield path, where, message
 
 
-def check(document: LoadedDocument, display: str, schema_name: str = "card.schema.json") -> list[Finding]:
-    """Every schema violation of a loaded document, as positioned findings."""
-    if is_valid_fast(document.data, schema_name):
+def check(
+    document: LoadedDocument, display: str, schema_name: str = "card.schema.json", fast: bool = True
+) -> list[Finding]:
+    """Every schema violation of a loaded document, as positioned findings.
+
+    ``fast=False`` skips the quick validity check, for callers that already made it.
+    """
+    if fast and is_valid_fast(document.data, schema_name):
         return []
     errors = list(validator_for(schema_name).iter_errors(document.data))
     # A value that fails its pattern (e.g. a date's YYYY-MM-DD) needs no second "not a valid date".

@@ -6,13 +6,14 @@ MkDocs' tags (``!ENV``, ``!relative``, ``!!python/name:...``) without running th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .gates import GateMode
+from .levels import parse_stages
 
 PLUGIN_NAME = "mltrl"
 
@@ -25,6 +26,7 @@ class Settings:
     url_prefix: str = "cards"
     site_url: str | None = None
     stale_after_days: int = 180
+    stages: dict[int, str] = field(default_factory=dict)
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -83,6 +85,7 @@ def settings_from_config(config_file: Path) -> Settings | None:
     checklist = options.get("checklist")
     try:
         gates = GateMode.parse(options.get("gates", "warn"))
+        stages = parse_stages(options.get("stages"))
     except ValueError as exc:
         raise ConfigError(f"{config_file}: {exc}") from None
     return Settings(
@@ -92,4 +95,5 @@ def settings_from_config(config_file: Path) -> Settings | None:
         url_prefix=str(options.get("url_prefix", "cards")).strip("/"),
         site_url=config.get("site_url") or None,
         stale_after_days=int(options.get("stale_after_days", 180)),
+        stages=stages,
     )

@@ -331,3 +331,22 @@ def test_hostile_strings_stay_inert(tmp_path: Path):
         assert "{{ 7*7 }}" in soup.get_text()
     title = BeautifulSoup((tmp_path / "site" / "cards/EVIL/index.html").read_text(), "html.parser").title.get_text()
     assert "<" not in title and "script" in title
+
+
+def test_stage_bands_can_be_configured(tmp_path: Path):
+    config = make_site(tmp_path, portfolio(), plugin={"stages": {3: "research", 4: "research"}})
+    result = build(config, "--strict")
+    assert result.returncode == 0, result.stderr
+    card = page(tmp_path / "site", "cards/R02.1/")  # level 4
+    rows = {tr.th.get_text(strip=True): tr.td.get_text(strip=True) for tr in card.select("table.mltrl-summary tr")}
+    assert rows["Stage"] == "research"
+    index = page(tmp_path / "site", "cards/")
+    options = [o.get_text() for o in index.select("form.mltrl-filter select[name=stage] option")][1:]
+    assert options == ["research", "productization", "deployment"]
+    stages = [
+        tr["data-stage"] for tr in page(tmp_path / "site", "cards/portfolio/").select("table.mltrl-per-stage tbody tr")
+    ]
+    assert stages == ["research", "productization", "deployment"]
+    config.write_text(config.read_text().replace("4: research", "4: Not A Stage"))
+    bad = build(config)
+    assert bad.returncode == 1 and "is not a stage name" in bad.stderr and "Traceback" not in bad.stderr
