@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ from bs4 import BeautifulSoup
 
 from .cards import complete_card, dump, history
 from .site import build, make_site, page
+from .test_cli import mltrl
 
 EVIL = [
     "<script>alert('s')</script>",
@@ -135,13 +134,7 @@ def test_huge_values_and_many_requirements_finish(tmp_path: Path):
         history=history(("2021-01-01", "start", 1)),
     )
     config = make_site(tmp_path, [big, many], theme="mkdocs")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs_mltrl", "validate", "--format", "json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = mltrl("validate", "--format", "json", cwd=tmp_path)
     assert result.returncode == 0, result.stdout
     assert build(config).returncode == 0
     rows = page(tmp_path / "site", "cards/MANY/").select("table.mltrl-requirements tbody tr")
@@ -174,13 +167,7 @@ def test_corpus_ends_in_positioned_findings(tmp_path: Path):
     )
     os.symlink(tmp_path / "outside.yaml", cards / "link-out.yaml")
     before = set(tmp_path.rglob("*"))
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs_mltrl", "validate", "--format", "json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = mltrl("validate", "--format", "json", cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     findings = json.loads(result.stdout)["findings"]
     by_file: dict[str, set[str]] = {}
