@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from mkdocs_mltrl.checklist import load_checklist
+from mkdocs_mltrl.yaml_loader import resolve_plain
 
 DEFAULT_ITEMS = load_checklist()[0].item_ids  # type: ignore[union-attr]
 
@@ -84,6 +85,16 @@ class _NoAliases(yaml.SafeDumper):
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+
+def _str_for_yaml_12(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    """PyYAML writes YAML 1.1, where `08` is text; cards are read as YAML 1.2, where it is a
+    number. Quote every string that YAML 1.2 would read as something else."""
+    style = '"' if not isinstance(resolve_plain(value), str) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_NoAliases.add_representer(str, _str_for_yaml_12)
 
 
 def dump(card: dict[str, Any]) -> str:

@@ -110,3 +110,11 @@ def test_utf8_bom_and_unicode_are_fine(tmp_path: Path):
 
 def test_explicit_core_tags_are_allowed():
     assert parse_text("a: !!str 12\nb: !!float 1\n").data == {"a": "12", "b": 1.0}
+
+
+def test_test_helper_writes_yaml_12_strings():
+    from .cards import dump
+
+    assert parse_text(dump({"id": "08", "v": "1.0", "t": "true", "n": "null", "s": "text"})).data == {
+        "id": "08", "v": "1.0", "t": "true", "n": "null", "s": "text"
+    }  # fmt: skip
