@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .checklist import Checklist
 from .findings import Finding, Severity
-from .model import Card
+from .model import Card, Requirement
 
 
 class GateMode(str, enum.Enum):
@@ -45,12 +45,8 @@ def _text(value: str | None) -> bool:
     return bool(value and value.strip())
 
 
-def _research(card: Card) -> list:  # type: ignore[type-arg]
-    return [r for r in card.requirements if r.kind == "research"]
-
-
-def _product(card: Card) -> list:  # type: ignore[type-arg]
-    return [r for r in card.requirements if r.kind == "product"]
+def _of_kind(card: Card, kind: str) -> list[Requirement]:
+    return [r for r in card.requirements if r.kind == kind]
 
 
 def _suite(card: Card, *kinds: str) -> bool:
@@ -67,12 +63,12 @@ GATES: tuple[Gate, ...] = (
     Gate(0, 2, "at least one of `owners`", lambda c, _: bool(c.owners)),
     Gate(1, 1, "`model` described", lambda c, _: _text(c.model)),
     Gate(1, 2, "`versions.code` set", lambda c, _: "code" in c.versions),
-    Gate(2, 1, "at least one `research` requirement", lambda c, _: bool(_research(c))),
+    Gate(2, 1, "at least one `research` requirement", lambda c, _: bool(_of_kind(c, "research"))),
     Gate(
         2,
         2,
         "every research requirement has `verification` and `validation`",
-        lambda c, _: all(r.has_vv for r in _research(c)),
+        lambda c, _: all(r.has_vv for r in _of_kind(c, "research")),
     ),
     Gate(2, 3, "`data.summary` written (data readiness)", lambda c, _: _text(c.data_summary)),
     Gate(3, 1, "a `unit` or `integration` test suite", lambda c, _: _suite(c, "unit", "integration")),
@@ -90,15 +86,15 @@ GATES: tuple[Gate, ...] = (
         5,
         1,
         "every research requirement `verified`, `validated` or `waived`",
-        lambda c, _: all(r.done for r in _research(c)),
+        lambda c, _: all(r.done for r in _of_kind(c, "research")),
     ),
-    Gate(5, 2, "at least one `product` requirement", lambda c, _: bool(_product(c))),
+    Gate(5, 2, "at least one `product` requirement", lambda c, _: bool(_of_kind(c, "product"))),
     Gate(5, 3, "`versions.model` and `versions.data` set", lambda c, _: "model" in c.versions and "data" in c.versions),
     Gate(
         6,
         1,
         "every product requirement has `verification` and `validation`",
-        lambda c, _: all(r.has_vv for r in _product(c)),
+        lambda c, _: all(r.has_vv for r in _of_kind(c, "product")),
     ),
     Gate(6, 2, "`intended_use.unacceptable` written", lambda c, _: _text(c.unacceptable_use)),
     Gate(6, 3, "every requirement has a `risk`", lambda c, _: all(r.risk for r in c.requirements)),
@@ -120,7 +116,7 @@ GATES: tuple[Gate, ...] = (
         8,
         3,
         "every product requirement `verified`, `validated` or `waived`",
-        lambda c, _: all(r.done for r in _product(c)),
+        lambda c, _: all(r.done for r in _of_kind(c, "product")),
     ),
     Gate(
         9,

@@ -41,7 +41,3 @@ def templates_dir() -> Path:
 
 def default_checklist_path() -> Path:
     return _PACKAGE / "checklists" / "default.yaml"
-
-
-def assets_dir() -> Path:
-    return _PACKAGE / "assets"

@@ -365,8 +365,6 @@ def parse_text(text: str, positions: bool = True) -> LoadedDocument:
     With ``positions=False`` the document's positions are computed only when first asked for,
     which spares a valid card hundreds of small objects it rarely needs.
     """
-    if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
-        raise LoadError(YAML_EMPTY, "the file is empty")
     parser = _Parser(text)
     composer = _Composer(parser, record=positions)
     try:
