@@ -110,7 +110,7 @@ class Dataset:
 @dataclass(frozen=True, slots=True)
 class ExternalComponent:
     name: str
-    level: int
+    level: int | None = None  # None: the card does not know the component's level
     link: str | None = None
 
 
@@ -129,6 +129,60 @@ class EthicsAnswer:
     notes: str | None = None
 
 
+#: A metric or service-level value as written: a number, or text such as ">= 0.9".
+Measure = int | float | str
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalEvidence:
+    """Evidence kept in another document (``ethics.external``, ``vv.external``)."""
+
+    status: str  # complete, in-progress or not-started
+    link: str
+    reviewed: str | None = None
+    notes: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.status == "complete"
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    name: str
+    target: Measure | None = None
+    achieved: Measure | None = None
+    dataset: str | None = None  # the name of an entry of data.datasets
+    notes: str | None = None
+    index: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceLevel:
+    name: str
+    kind: str | None = None  # sla or slo
+    target: Measure | None = None
+    achieved: Measure | None = None
+    notes: str | None = None
+    index: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Deployment:
+    setting: str | None = None
+    human_in_the_loop: str | None = None
+    uncertainty: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ComplianceItem:
+    regime: str
+    status: str | None = None
+    link: str | None = None
+    notes: str | None = None
+    index: int = 0
+
+
 @dataclass(frozen=True, slots=True)
 class DebriefEntry:
     question: str
@@ -140,6 +194,9 @@ class Monitoring:
     summary: str | None = None
     signals: tuple[str, ...] = ()
     dashboard: str | None = None
+    data_quality: str | None = None
+    data_drift: str | None = None
+    concept_drift: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +209,12 @@ class ReviewEvent:
     notes: str | None = None
     card: str | None = None
     index: int = 0
+    outcome: str | None = None  # passed, failed or deferred; None: not stated
+
+    @property
+    def held_level(self) -> bool:
+        """A failed or deferred review: recorded, and the level stays where it was."""
+        return self.outcome in ("failed", "deferred")
 
 
 @dataclass(eq=False)
@@ -186,7 +249,15 @@ class Card:
     ethics: dict[str, EthicsAnswer] = field(default_factory=dict)
     monitoring: Monitoring | None = None
     history: tuple[ReviewEvent, ...] = ()
+    metrics: tuple[Metric, ...] = ()
+    service_levels: tuple[ServiceLevel, ...] = ()
+    deployment: Deployment | None = None
+    compliance: tuple[ComplianceItem, ...] = ()
+    ethics_external: ExternalEvidence | None = None
+    vv_external: ExternalEvidence | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    #: ``x-`` keys inside sections: section key (``testing``, ``monitoring`` ...) -> {key: value}.
+    section_extras: dict[str, dict[str, Any]] = field(default_factory=dict)
     positions: Positions = field(default_factory=Positions, repr=False)
     source_text: str = field(default="", repr=False)
     levels: LevelTable = field(default=DEFAULT_LEVELS, repr=False)
@@ -226,6 +297,27 @@ def _estimate(data: dict[str, Any] | None) -> RiskEstimate | None:
     return RiskEstimate(float(data["p_failure"]), int(data["value"]))
 
 
+def _evidence(data: dict[str, Any] | None) -> ExternalEvidence | None:
+    if not data:
+        return None
+    return ExternalEvidence(data["status"], data["link"], data.get("reviewed"), data.get("notes"))
+
+
+#: Sections (mappings) of a card that may hold ``x-`` keys of their own.
+EXTRA_SECTIONS = ("intended_use", "testing", "data", "ethics", "monitoring", "deployment", "vv")
+
+
+def _section_extras(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for section in EXTRA_SECTIONS:
+        value = data.get(section)
+        if isinstance(value, dict):
+            extras = {k: v for k, v in value.items() if k.startswith("x-")}
+            if extras:
+                out[section] = extras
+    return out
+
+
 def card_from_data(
     data: dict[str, Any], file: str, positions: Positions, text: str = "", levels: LevelTable = DEFAULT_LEVELS
 ) -> Card:
@@ -234,13 +326,19 @@ def card_from_data(
     testing = data.get("testing") or {}
     data_section = data.get("data") or {}
     monitoring = data.get("monitoring")
+    deployment = data.get("deployment")
     components = []
     for index, item in enumerate(data.get("components") or ()):
         if isinstance(item, str):
             components.append(ComponentRef(index, card_id=item))
         else:
             components.append(
-                ComponentRef(index, external=ExternalComponent(item["name"], item["level"], item.get("link")))
+                ComponentRef(
+                    index,
+                    external=ExternalComponent(
+                        item["name"], int(item["level"]) if "level" in item else None, item.get("link")
+                    ),
+                )
             )
     return Card(
         file=file,
@@ -311,7 +409,12 @@ def card_from_data(
             for key, value in ((data.get("ethics") or {}).get("answers") or {}).items()
         },
         monitoring=Monitoring(
-            monitoring.get("summary"), tuple(monitoring.get("signals") or ()), monitoring.get("dashboard")
+            monitoring.get("summary"),
+            tuple(monitoring.get("signals") or ()),
+            monitoring.get("dashboard"),
+            monitoring.get("data_quality"),
+            monitoring.get("data_drift"),
+            monitoring.get("concept_drift"),
         )
         if monitoring is not None
         else None,
@@ -325,10 +428,31 @@ def card_from_data(
                 notes=e.get("notes"),
                 card=e.get("card"),
                 index=i,
+                outcome=e.get("outcome"),
             )
             for i, e in enumerate(data.get("history") or ())
         ),
+        metrics=tuple(
+            Metric(m["name"], m.get("target"), m.get("achieved"), m.get("dataset"), m.get("notes"), i)
+            for i, m in enumerate(data.get("metrics") or ())
+        ),
+        service_levels=tuple(
+            ServiceLevel(s["name"], s.get("kind"), s.get("target"), s.get("achieved"), s.get("notes"), i)
+            for i, s in enumerate(data.get("service_levels") or ())
+        ),
+        deployment=Deployment(
+            deployment.get("setting"), deployment.get("human_in_the_loop"), deployment.get("uncertainty")
+        )
+        if deployment is not None
+        else None,
+        compliance=tuple(
+            ComplianceItem(c["regime"], c.get("status"), c.get("link"), c.get("notes"), i)
+            for i, c in enumerate(data.get("compliance") or ())
+        ),
+        ethics_external=_evidence((data.get("ethics") or {}).get("external")),
+        vv_external=_evidence((data.get("vv") or {}).get("external")),
         extras={k: v for k, v in data.items() if k.startswith("x-")},
+        section_extras=_section_extras(data),
         positions=positions,
         source_text=text,
         levels=levels,

@@ -199,7 +199,7 @@ def _system_levels(cards: list[Card], resolve: dict[str, Card]) -> dict[str, Sys
         while stack:
             node = stack.pop()
             for ext in node.external_components:
-                if ext.level < best.level:
+                if ext.level is not None and ext.level < best.level:
                     best = SystemLevel(ext.level, ext.name, ext.level)
             for ref_id in node.component_ids:
                 target = resolve.get(ref_id.lower())
