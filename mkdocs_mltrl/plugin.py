@@ -15,11 +15,10 @@ from mkdocs.structure.toc import get_toc
 from .config import MltrlConfig
 from .findings import Severity
 from .gates import GateMode
-from .levels import LevelTable
-from .portfolio import CardCache, CardPathError, load_portfolio
+from .portfolio import CardCache
 from .render import search_html
-from .site import CardSite, card_edit_url
-from .urls import SiteLayout
+from .settings import Settings
+from .site import CardSite, SiteError, card_edit_url, load_card_site
 
 log = get_plugin_logger("mltrl")
 
@@ -48,46 +47,32 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if not self.config.enabled:
             return config
         self.base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
-        cards_dir = self._path(self.config.cards_dir)
-        checklist = self._path(self.config.checklist) if self.config.checklist else None
-        if checklist is not None and not checklist.is_file():
-            raise PluginError(f"mltrl: checklist file not found: {checklist}")
-        if not cards_dir.is_dir():
-            raise PluginError(f"mltrl: cards_dir is not a folder: {cards_dir}")
+        options = self.config
+        settings = Settings(
+            cards_dir=self._path(options.cards_dir),
+            checklist=self._path(options.checklist) if options.checklist else None,
+            gates=GateMode(options.gates),
+            url_prefix=options.url_prefix.strip("/"),
+            site_url=config.site_url,
+            stale_after_days=options.stale_after_days,
+            stages=options.stages,
+            templates_dir=self._path(options.templates_dir) if options.templates_dir else None,
+            title=options.title,
+        )
+        self.search_pages.clear()
         try:
-            portfolio, findings = load_portfolio(
-                [cards_dir],
-                checklist,
-                GateMode(self.config.gates),
-                self.cache,
-                self.base,
-                LevelTable(self.config.stages),
-            )
-        except CardPathError as exc:
+            loaded = load_card_site(settings, self.base, config.use_directory_urls, self.cache, self.page_cache)
+        except SiteError as exc:
             raise PluginError(f"mltrl: {exc}") from None
-        errors = [f for f in findings if f.severity is Severity.ERROR]
-        for finding in findings:
+        for finding in loaded.findings:
             if finding.severity is Severity.WARNING:
                 log.warning(finding.format())
             elif finding.severity is Severity.INFO:
                 log.info(finding.format())
-        if errors or portfolio is None:
-            listing = "\n".join(f.format() for f in errors)
-            raise PluginError(f"mltrl: {len(errors)} error(s) in the cards; nothing was built:\n{listing}")
-        templates = self._path(self.config.templates_dir) if self.config.templates_dir else None
-        if templates is not None and not templates.is_dir():
-            raise PluginError(f"mltrl: templates_dir is not a folder: {templates}")
-        self.search_pages.clear()
-        layout = SiteLayout(self.config.url_prefix.strip("/"), config.use_directory_urls)
-        self.site = CardSite(
-            portfolio,
-            layout,
-            templates,
-            self.config.title,
-            config.site_url,
-            self.config.stale_after_days,
-            self.page_cache,
-        )
+        if loaded.site is None:
+            raise PluginError(f"mltrl: {loaded.error_message()}")
+        self.site = loaded.site
+        layout = self.site.layout
         config.extra_css.append(layout.asset("mltrl.css"))
         config.extra_javascript.append(layout.asset("mltrl.js"))
         return config

@@ -27,6 +27,9 @@ class Settings:
     site_url: str | None = None
     stale_after_days: int = 180
     stages: dict[int, str] = field(default_factory=dict)
+    templates_dir: Path | None = None
+    title: str = "TRL Cards"
+    nav_cards: bool = False
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -83,6 +86,7 @@ def settings_from_config(config_file: Path) -> Settings | None:
         return None
     base = config_file.parent
     checklist = options.get("checklist")
+    templates = options.get("templates_dir")
     try:
         gates = GateMode.parse(options.get("gates", "warn"))
         stages = parse_stages(options.get("stages"))
@@ -96,4 +100,7 @@ def settings_from_config(config_file: Path) -> Settings | None:
         site_url=config.get("site_url") or None,
         stale_after_days=int(options.get("stale_after_days", 180)),
         stages=stages,
+        templates_dir=base / str(templates) if templates else None,
+        title=str(options.get("title", "TRL Cards")),
+        nav_cards=options.get("nav_cards") is True,
     )

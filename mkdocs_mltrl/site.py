@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from .analytics import DEFAULT_STALE_AFTER_DAYS, portfolio_report
+from .findings import Finding, Severity
+from .levels import LevelTable
 from .markup import chrome_title
 from .model import Card
-from .portfolio import Portfolio
+from .portfolio import CardCache, CardPathError, Portfolio, load_portfolio
 from .render import RenderedPage, Renderer
 from .resources import schema_path, templates_dir
+from .settings import Settings
 from .urls import SiteLayout
 
 ASSETS = ("mltrl.css", "mltrl.js")
@@ -131,6 +134,67 @@ class CardSite:
             return None
         card = self.portfolio.by_id(generated.card_id)
         return card.file if card else None
+
+
+class SiteError(Exception):
+    """A problem that stops every host's build (a missing folder, card errors); ready to print."""
+
+
+@dataclass
+class LoadedSite:
+    """The outcome of loading the cards for a host: the site, or the findings that stop it."""
+
+    site: CardSite | None
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+    def error_message(self) -> str:
+        """What every host prints when the cards have errors: one positioned finding a line."""
+        errors = self.errors
+        listing = "\n".join(f.format() for f in errors)
+        return f"{len(errors)} error(s) in the cards; nothing was built:\n{listing}"
+
+
+def load_card_site(
+    settings: Settings,
+    base: Path,
+    directory_urls: bool = True,
+    cache: CardCache | None = None,
+    page_cache: dict[tuple[Any, ...], RenderedPage] | None = None,
+) -> LoadedSite:
+    """Load and check the cards as every host does; ``site`` is None when there are errors.
+
+    Raises :class:`SiteError` for a configured path that is missing.
+    """
+    checklist = settings.checklist
+    if checklist is not None and not checklist.is_file():
+        raise SiteError(f"checklist file not found: {checklist}")
+    if not settings.cards_dir.is_dir():
+        raise SiteError(f"cards_dir is not a folder: {settings.cards_dir}")
+    try:
+        portfolio, findings = load_portfolio(
+            [settings.cards_dir], checklist, settings.gates, cache, base, LevelTable(settings.stages)
+        )
+    except CardPathError as exc:
+        raise SiteError(str(exc)) from None
+    loaded = LoadedSite(None, findings)
+    if loaded.errors or portfolio is None:
+        return loaded
+    templates = settings.templates_dir
+    if templates is not None and not templates.is_dir():
+        raise SiteError(f"templates_dir is not a folder: {templates}")
+    layout = SiteLayout(settings.url_prefix.strip("/"), directory_urls)
+    loaded.site = CardSite(
+        portfolio, layout, templates, settings.title, settings.site_url, settings.stale_after_days, page_cache
+    )
+    return loaded
 
 
 def _templates_signature(override: Path | None) -> tuple[tuple[str, int, int], ...]:
