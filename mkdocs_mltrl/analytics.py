@@ -56,7 +56,9 @@ class PortfolioReport:
     gates_unmet: list[tuple[Card, list[str]]]
     paused: list[Card]
     retired: list[Card]
-    system_limited: list[tuple[Card, int, str | None]] = field(default_factory=list)
+    #: (card, system level, limiting component, components of unknown level): cards whose system
+    #: level is below their level, or not known.
+    system_limited: list[tuple[Card, int, str | None, tuple[str, ...]]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -84,8 +86,8 @@ class PortfolioReport:
             "paused": [c.id for c in self.paused],
             "retired": [c.id for c in self.retired],
             "system_limited": [
-                {"id": c.id, "level": c.level, "system_level": lvl, "limited_by": by}
-                for c, lvl, by in self.system_limited
+                {"id": c.id, "level": c.level, "system_level": lvl, "limited_by": by, "unknown": list(unknown)}
+                for c, lvl, by, unknown in self.system_limited
             ],
         }
 
@@ -110,7 +112,7 @@ def portfolio_report(
         per_stage[card.stage] = per_stage.get(card.stage, 0) + 1
         for before, after in zip(card.history, card.history[1:], strict=False):
             spans[before.level].append(_days(before.date, after.date))
-            if after.event == "switchback":
+            if after.event == "switchback" and not after.held_level:
                 by_type[after.switchback or "unspecified"] += 1
                 by_pair[(before.level, after.level)] += 1
         last = card.last_review_date
@@ -129,8 +131,9 @@ def portfolio_report(
     limited = []
     for card in cards:
         system = portfolio.system.get(card.id)
-        if system and system.level < card.level:
-            limited.append((card, system.level, system.limited_by))
+        if system and (system.level < card.level or not system.known):
+            by = system.limited_by if system.level < card.level else None
+            limited.append((card, system.level, by, system.unknown))
     return PortfolioReport(
         today=today,
         stale_after_days=stale_after_days,

@@ -56,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
         choices=[m.value for m in GateMode],
         help="report missing gate deliverables as nothing, warnings (default) or errors",
     )
+    validate.add_argument(
+        "--reviewers-from",
+        type=int,
+        choices=range(11),
+        metavar="LEVEL",
+        help="graduations to this level or higher must name reviewers (default 4; 10 turns it off)",
+    )
     validate.add_argument("--strict", action="store_true", help="warnings fail too")
     validate.add_argument(
         "--format", choices=["text", "json", "github"], default="text", help="output format (default: text)"
@@ -119,10 +126,12 @@ def _settings(args: argparse.Namespace) -> Settings:
     base = from_config or Settings(cards_dir=Path("cards"))
     checklist = getattr(args, "checklist", None)
     gates = getattr(args, "gates", None)
+    reviewers_from = getattr(args, "reviewers_from", None)
     return replace(
         base,
         checklist=checklist or base.checklist,
         gates=GateMode(gates) if gates else base.gates,
+        reviewers_from=base.reviewers_from if reviewers_from is None else int(reviewers_from),
     )
 
 
@@ -131,7 +140,11 @@ def _validate(args: argparse.Namespace) -> int:
         settings = _settings(args)
         paths = args.paths or [settings.cards_dir]
         portfolio, findings = load_portfolio(
-            paths, settings.checklist, settings.gates, levels=LevelTable(settings.stages)
+            paths,
+            settings.checklist,
+            settings.gates,
+            levels=LevelTable(settings.stages),
+            reviewers_from=settings.reviewers_from,
         )
     except (ConfigError, CardPathError) as exc:
         print(f"mltrl: {exc}", file=sys.stderr)

@@ -8,6 +8,7 @@ from mkdocs.config.base import BaseConfigOption, ValidationError
 
 from .gates import GateMode
 from .levels import parse_stages
+from .settings import parse_reviewers_from
 
 
 class _Gates(BaseConfigOption[str]):
@@ -38,6 +39,20 @@ class _Stages(BaseConfigOption[dict[int, str]]):
             raise ValidationError(str(exc)) from None
 
 
+class _ReviewersFrom(BaseConfigOption[int]):
+    """A level 0-10: graduations to it or higher must name their reviewers (10: never)."""
+
+    def __init__(self, default: int = 4) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> int:
+        try:
+            return parse_reviewers_from(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
 class MltrlConfig(base.Config):
     #: Turn the plugin off (for example for quick drafts: `enabled: !ENV [MLTRL, true]`).
     enabled = c.Type(bool, default=True)
@@ -51,6 +66,8 @@ class MltrlConfig(base.Config):
     stages = _Stages()
     #: How missing gate deliverables are reported: off, warn or error.
     gates = _Gates()
+    #: Graduations to this level or higher must name their reviewers (MLTRL019); 10 turns it off.
+    reviewers_from = _ReviewersFrom()
     #: A folder whose files replace the shipped templates of the same name.
     templates_dir = c.Optional(c.Type(str))
     #: List every card page in the navigation (makes large sites build quadratically slower).

@@ -214,7 +214,7 @@ class ReviewEvent:
     @property
     def held_level(self) -> bool:
         """A failed or deferred review: recorded, and the level stays where it was."""
-        return self.outcome in ("failed", "deferred")
+        return self.event in ("graduate", "switchback") and self.outcome in ("failed", "deferred")
 
 
 @dataclass(eq=False)

@@ -58,6 +58,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             stages=options.stages,
             templates_dir=self._path(options.templates_dir) if options.templates_dir else None,
             title=options.title,
+            reviewers_from=options.reviewers_from,
         )
         self.search_pages.clear()
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from .findings import Finding, Severity, sort_findings
 from .gates import GateMode, GateReport, evaluate_gates, gate_findings
 from .levels import DEFAULT_LEVELS, LevelTable
 from .model import Card, card_from_data
-from .rules import RuleContext, SystemLevel, run_rules
+from .rules import DEFAULT_REVIEWERS_FROM, RuleContext, SystemLevel, run_rules
 from .schema_check import check, is_valid_fast
 from .yaml_loader import LoadError, as_mapping, check_size, decode, parse_text, read_limited
 
@@ -69,6 +70,19 @@ def discover(paths: Sequence[Path], base: Path | None = None) -> list[CardFile]:
 class _Parsed:
     card: Card | None
     findings: list[Finding]
+    #: The id a file that did not load appears to claim: other cards naming it still find it.
+    claimed_id: str | None = None
+
+
+_ID_LINE = re.compile(r"^id:[ \t]*(['\"]?)([A-Za-z0-9][A-Za-z0-9._-]{0,63})\1[ \t]*(?:#.*)?$", re.M)
+
+
+def _claimed_id(data: object, text: str) -> str | None:
+    """The card id of a file that did not load: from its data if it parsed, else from its text."""
+    if isinstance(data, dict) and isinstance(data.get("id"), str):
+        return str(data["id"])
+    match = _ID_LINE.search(text)
+    return match.group(2) if match else None
 
 
 class CardCache:
@@ -99,12 +113,12 @@ def _parse_card(display: str, raw: bytes, levels: LevelTable) -> _Parsed:
         document = parse_text(text, positions=False)  # positions come lazily, when a finding needs them
         as_mapping(document)
     except LoadError as exc:
-        return _Parsed(None, [exc.finding(display)])
+        return _Parsed(None, [exc.finding(display)], _claimed_id(None, raw.decode("utf-8", "replace")))
     if not is_valid_fast(document.data):
         document = parse_text(text)  # invalid: every message needs its position
         findings = check(document, display, fast=False)
         if findings:
-            return _Parsed(None, findings)
+            return _Parsed(None, findings, _claimed_id(document.data, text))
     return _Parsed(card_from_data(document.data, display, document.positions, document.text, levels), [])
 
 
@@ -137,79 +151,54 @@ class Portfolio:
         return sorted(self.cards, key=lambda c: (-c.level, c.name.lower(), c.id.lower()))
 
 
-def _context(cards: list[Card], checklist: Checklist) -> RuleContext:
-    ctx = RuleContext(checklist_ids=frozenset(checklist.item_ids))
+def _context(
+    cards: list[Card],
+    checklist: Checklist,
+    broken: dict[str, str] | None = None,
+    reviewers_from: int = DEFAULT_REVIEWERS_FROM,
+) -> RuleContext:
+    ctx = RuleContext(checklist_ids=frozenset(checklist.item_ids), reviewers_from=reviewers_from)
     for card in cards:
         claims = [(card.id, ("id",))] + [(a, ("aliases", i)) for i, a in enumerate(card.aliases)]
         for key, path in claims:
             ctx.claims.setdefault(key.lower(), []).append((card, path))
             ctx.resolve.setdefault(key.lower(), card)
-    ctx.cycle_edges = _cycle_edges(cards, ctx.resolve)
+    ctx.broken = {k: v for k, v in (broken or {}).items() if k not in ctx.resolve}
     ctx.system = _system_levels(cards, ctx.resolve)
     return ctx
 
 
-def _cycle_edges(cards: list[Card], resolve: dict[str, Card]) -> dict[tuple[str, int], list[str]]:
-    """Every component edge that lies on a cycle, with one cycle through it (as ids)."""
-    edges: dict[str, list[tuple[int, Card]]] = {}
-    for card in cards:
-        edges[card.id] = [
-            (ref.index, resolve[ref.card_id.lower()])
-            for ref in card.components
-            if ref.card_id is not None and ref.card_id.lower() in resolve
-        ]
-    result: dict[tuple[str, int], list[str]] = {}
-    for card in cards:
-        for index, target in edges[card.id]:
-            path = _path_between(target, card, edges)
-            if path is not None:
-                result[(card.id, index)] = [card.id, *path]
-    return result
-
-
-def _path_between(start: Card, goal: Card, edges: dict[str, list[tuple[int, Card]]]) -> list[str] | None:
-    """Ids on a shortest component path from ``start`` to ``goal`` (both included), if any."""
-    previous: dict[str, str | None] = {start.id: None}
-    queue = [start]
-    while queue:
-        nxt: list[Card] = []
-        for node in queue:
-            if node is goal:
-                path = [node.id]
-                back = previous[node.id]
-                while back is not None:
-                    path.append(back)
-                    back = previous[back]
-                return list(reversed(path))
-            for _, target in edges.get(node.id, ()):
-                if target.id not in previous:
-                    previous[target.id] = node.id
-                    nxt.append(target)
-        queue = nxt
-    return None
-
-
 def _system_levels(cards: list[Card], resolve: dict[str, Card]) -> dict[str, SystemLevel]:
-    """Each card's system level: the lowest level over it and all its components, transitively."""
+    """Each card's system level: the lowest known level over it and every card reachable through
+    components (cycles included: each card is visited once), with the components whose level is
+    not known (an external component without a level, an id with no card or a card that did not
+    load)."""
     result: dict[str, SystemLevel] = {}
     for card in cards:
-        best = SystemLevel(card.level)
+        level, limited_by, unknown = card.level, None, []
         seen = {card.id}
-        stack = [card]
-        while stack:
-            node = stack.pop()
-            for ext in node.external_components:
-                if ext.level is not None and ext.level < best.level:
-                    best = SystemLevel(ext.level, ext.name, ext.level)
-            for ref_id in node.component_ids:
-                target = resolve.get(ref_id.lower())
-                if target is None or target.id in seen:
+        queue = [card]
+        while queue:
+            node = queue.pop(0)  # breadth first: the nearest limiting component is named
+            for ref in node.components:
+                if ref.external is not None:
+                    ext = ref.external
+                    if ext.level is None:
+                        unknown.append(ext.name)
+                    elif ext.level < level:
+                        level, limited_by = ext.level, ext.name
                     continue
-                seen.add(target.id)
-                if target.level < best.level:
-                    best = SystemLevel(target.level, target.id, target.level)
-                stack.append(target)
-        result[card.id] = best
+                assert ref.card_id is not None
+                target = resolve.get(ref.card_id.lower())
+                if target is None:
+                    unknown.append(ref.card_id)
+                elif target.id not in seen:
+                    seen.add(target.id)
+                    if target.level < level:
+                        level, limited_by = target.level, target.id
+                    queue.append(target)
+        names = tuple(dict.fromkeys(unknown))
+        result[card.id] = SystemLevel(level, limited_by, level if limited_by else None, names)
     return result
 
 
@@ -238,10 +227,12 @@ def build_portfolio(
     cache: CardCache | None = None,
     levels: LevelTable = DEFAULT_LEVELS,
     roots: Sequence[Path] = (),
+    reviewers_from: int = DEFAULT_REVIEWERS_FROM,
 ) -> Portfolio:
     """Load every card file and run the schema, the rules and the gates over them."""
     findings: list[Finding] = []
     cards: list[Card] = []
+    broken: dict[str, str] = {}
     keys: set[tuple[str, str]] = set()
     for card_file in files:
         if roots and card_file.content is None and card_file.path.is_symlink() and _outside(card_file.path, roots):
@@ -255,9 +246,11 @@ def build_portfolio(
         findings.extend(parsed.findings)
         if parsed.card is not None:
             cards.append(parsed.card)
+        elif parsed.claimed_id is not None:
+            broken.setdefault(parsed.claimed_id.lower(), card_file.display)
     if cache is not None:
         cache.retain(keys)
-    ctx = _context(cards, checklist)
+    ctx = _context(cards, checklist, broken, reviewers_from)
     reports: dict[str, GateReport] = {}
     for card in cards:
         findings.extend(run_rules(card, ctx))
@@ -274,6 +267,7 @@ def load_portfolio(
     cache: CardCache | None = None,
     base: Path | None = None,
     levels: LevelTable = DEFAULT_LEVELS,
+    reviewers_from: int = DEFAULT_REVIEWERS_FROM,
 ) -> tuple[Portfolio | None, list[Finding]]:
     """Discover, load and check the cards under ``paths`` against a checklist (default: shipped).
 
@@ -286,5 +280,5 @@ def load_portfolio(
         return None, problems
     files = discover(paths, base)
     roots = [p for p in paths if p.is_dir()]
-    portfolio = build_portfolio(files, checklist, gates, cache, levels, roots)
+    portfolio = build_portfolio(files, checklist, gates, cache, levels, roots, reviewers_from)
     return portfolio, portfolio.findings

@@ -255,6 +255,7 @@ class Renderer:
                     "level_name": card.level_info.name,
                     "stage": card.stage,
                     "system_level": system.level if system else card.level,
+                    "system_level_unknown": list(system.unknown) if system else [],
                     "status": card.status,
                     "owners": [o.name for o in card.owners],
                     "tags": list(card.tags),

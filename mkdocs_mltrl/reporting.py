@@ -91,6 +91,15 @@ def portfolio_text(report: PortfolioReport) -> str:
     )
     lines += ["", "Gates not met:"]
     lines += _or_none([f"  {c.id} (level {c.level}): {', '.join(codes)}" for c, codes in report.gates_unmet])
+    lines += ["", "System levels below the card's level, or not known:"]
+    lines += _or_none(
+        [
+            f"  {c.id} (level {c.level}): {'at most ' if unknown else ''}{lvl}"
+            + (f", limited by {by}" if by else "")
+            + (f"; {', '.join(unknown)} unknown" if unknown else "")
+            for c, lvl, by, unknown in report.system_limited
+        ]
+    )
     lines += ["", "Paused: " + (", ".join(c.id for c in report.paused) or "none")]
     lines += ["Retired: " + (", ".join(c.id for c in report.retired) or "none")]
     return "\n".join(lines) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -12,7 +13,17 @@ from .yaml_loader import Path_
 #: A rule reports (path of the offending value, message) pairs.
 Report = Iterator[tuple[Path_, str]]
 
-EMBEDDED_SWITCHBACKS = frozenset({(4, 2), (9, 4)})
+
+def is_embedded_path(before: int, after: int) -> bool:
+    """The paper's predefined (embedded) switchbacks: 4 to 2, and from 9 to level 7 or earlier."""
+    return (before, after) == (4, 2) or (before == 9 and after <= 7)
+
+
+#: From this level up, a graduation that names no reviewers is a warning (MLTRL019).
+DEFAULT_REVIEWERS_FROM = 4
+
+#: Codes no longer reported; kept here so that they are never given another meaning.
+RETIRED_CODES = {"MLTRL003": "components form a cycle (coupled components may name each other)"}
 
 #: Names the site uses beside the card pages under <url_prefix>/ (compared ignoring case).
 RESERVED_IDS = frozenset({"assets", "portfolio", "cards.json", "cards.schema.json", "card.schema.json", "schemas"})
@@ -20,11 +31,32 @@ RESERVED_IDS = frozenset({"assets", "portfolio", "cards.json", "cards.schema.jso
 
 @dataclass(frozen=True, slots=True)
 class SystemLevel:
-    """The lowest level over a card and its components, transitively, and what limits it."""
+    """The lowest level over a card and every card reachable through its components (cycles
+    included), and what limits it.
+
+    ``unknown`` names the components whose level is not known (an external component without a
+    level, an id with no card, a card whose file did not load): the system level is then at most
+    ``level``.
+    """
 
     level: int
     limited_by: str | None = None  # a card id or an external component's name; None: the card itself
     limiting_level: int | None = None
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def known(self) -> bool:
+        return not self.unknown
+
+    def describe(self, card_level: int) -> str:
+        """``3, limited by R02.1 (level 3)``, ``at most 4; R04.1 unknown``."""
+        limited = self.limited_by is not None and self.level < card_level
+        text = f"{self.level}" if self.known else f"at most {self.level}"
+        if limited:
+            text += f", limited by {self.limited_by} (level {self.limiting_level})"
+        if self.unknown:
+            text += f"; {', '.join(self.unknown)} unknown"
+        return text
 
 
 @dataclass
@@ -36,9 +68,11 @@ class RuleContext:
     #: Lower-cased id or alias -> the card it names (first claimant).
     resolve: dict[str, Card] = field(default_factory=dict)
     checklist_ids: frozenset[str] = frozenset()
-    #: (card id, component index) -> the cycle that edge is part of, as ids.
-    cycle_edges: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     system: dict[str, SystemLevel] = field(default_factory=dict)
+    #: Lower-cased id of a card whose file did not load -> that file (it still counts as present).
+    broken: dict[str, str] = field(default_factory=dict)
+    #: A graduation to this level or higher must name its reviewers (MLTRL019); 10 turns it off.
+    reviewers_from: int = DEFAULT_REVIEWERS_FROM
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +108,28 @@ def _reserved_ids(card: Card, ctx: RuleContext) -> Report:
             yield path, f"'{key}' is reserved for the site's own pages; choose another id"
 
 
+def did_you_mean(name: str, candidates: dict[str, str]) -> str:
+    """`` (did you mean 'R04.2'?)`` when a candidate (lower-cased key -> shown name) is close."""
+    close = difflib.get_close_matches(name.lower(), list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{candidates[close[0]]}'?)" if close else ""
+
+
 def _unknown_components(card: Card, ctx: RuleContext) -> Report:
+    shown: dict[str, str] | None = None
     for ref in card.components:
-        if ref.card_id is not None and ref.card_id.lower() not in ctx.resolve:
-            yield ("components", ref.index), f"component '{ref.card_id}' is not the id of any card in the portfolio"
+        name = ref.card_id
+        if name is None or name.lower() in ctx.resolve or name.lower() in ctx.broken:
+            continue
+        if shown is None:
+            shown = {k: _claimed_name(k, ctx) for k in ctx.claims}
+        hint = did_you_mean(name, shown)
+        yield ("components", ref.index), f"component '{name}' has no card in this portfolio; its level is unknown{hint}"
 
 
-def _component_cycles(card: Card, ctx: RuleContext) -> Report:
-    for ref in card.components:
-        cycle = ctx.cycle_edges.get((card.id, ref.index))
-        if cycle:
-            yield ("components", ref.index), f"components form a cycle: {' -> '.join(cycle)}"
+def _claimed_name(key: str, ctx: RuleContext) -> str:
+    """The id or alias as its card spells it."""
+    card, path = ctx.claims[key][0]
+    return card.id if path == ("id",) else card.aliases[int(path[1])]
 
 
 def _duplicate_requirements(card: Card, ctx: RuleContext) -> Report:
@@ -126,10 +171,13 @@ def _start_first(card: Card, ctx: RuleContext) -> Report:
             yield ("history", event.index, "event"), "'start' may only be the first history event"
 
 
-def _pairs(card: Card, kind: str) -> Iterator[tuple[int, int, int]]:
-    """(index, level before, level after) of each history event of one kind after the first."""
+def _pairs(card: Card, kind: str, held: bool = False) -> Iterator[tuple[int, int, int]]:
+    """(index, level before, level after) of each history event of one kind after the first.
+
+    Reviews that failed or were deferred are left out, or given alone with ``held=True``.
+    """
     for prev, event in zip(card.history, card.history[1:], strict=False):
-        if event.event == kind:
+        if event.event == kind and event.held_level == held:
             yield event.index, prev.level, event.level
 
 
@@ -154,13 +202,39 @@ def _switchback_lowers(card: Card, ctx: RuleContext) -> Report:
             yield ("history", index, "level"), f"a switchback must lower the level, but goes from {before} to {after}"
 
 
+def _held_reviews(card: Card, ctx: RuleContext) -> Report:
+    for kind in ("graduate", "switchback"):
+        for index, before, after in _pairs(card, kind, held=True):
+            if after != before:
+                outcome = card.history[index].outcome
+                yield (
+                    ("history", index, "level"),
+                    f"a {outcome} review keeps the level at {before}, but this '{kind}' event goes to {after}",
+                )
+
+
+def _graduation_reviewers(card: Card, ctx: RuleContext) -> Report:
+    for prev, event in zip(card.history, card.history[1:], strict=False):
+        target = prev.level + 1 if event.held_level else event.level
+        # The card's own reviewers ("who review the technology at its gates") stand in for a panel
+        # the event does not name.
+        if event.event == "graduate" and not event.reviewers and not card.reviewers and target >= ctx.reviewers_from:
+            yield (
+                ("history", event.index, "event"),
+                f"graduation to level {target} names no reviewers (a gated review from level {ctx.reviewers_from} up)",
+            )
+
+
 def _embedded_paths(card: Card, ctx: RuleContext) -> Report:
     for prev, event in zip(card.history, card.history[1:], strict=False):
-        embedded = event.event == "switchback" and event.switchback == "embedded"
-        if embedded and (prev.level, event.level) not in EMBEDDED_SWITCHBACKS:
+        embedded = event.event == "switchback" and event.switchback == "embedded" and not event.held_level
+        if embedded and not is_embedded_path(prev.level, event.level):
             yield (
                 ("history", event.index, "switchback"),
-                (f"embedded switchback from {prev.level} to {event.level} is not a predefined path (4 to 2, 9 to 4)"),
+                (
+                    f"embedded switchback from {prev.level} to {event.level} is not a predefined path "
+                    "(4 to 2, or 9 to level 7 or earlier)"
+                ),
             )
 
 
@@ -207,8 +281,7 @@ def _system_level(card: Card, ctx: RuleContext) -> Report:
 RULES: tuple[Rule, ...] = (
     Rule("MLTRL001", Severity.ERROR, "two cards share an `id` or alias (case-insensitive)", _duplicate_ids),
     Rule("ID001", Severity.ERROR, "an id or alias is a name the site reserves for its own pages", _reserved_ids),
-    Rule("MLTRL002", Severity.ERROR, "a component names a card id that does not exist", _unknown_components),
-    Rule("MLTRL003", Severity.ERROR, "components form a cycle", _component_cycles),
+    Rule("MLTRL002", Severity.WARNING, "a component names a card id that has no card here", _unknown_components),
     Rule("MLTRL004", Severity.ERROR, "two requirements of a card share an `id`", _duplicate_requirements),
     Rule(
         "MLTRL005",
@@ -230,7 +303,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "MLTRL014",
         Severity.WARNING,
-        "an `embedded` switchback is not one of the predefined paths (4 to 2, 9 to 4)",
+        "an `embedded` switchback is not one of the predefined paths (4 to 2, 9 to 7 or lower)",
         _embedded_paths,
     ),
     Rule("MLTRL015", Severity.ERROR, "`pause`, `resume` or `retire` changes the level", _level_kept),
@@ -238,6 +311,18 @@ RULES: tuple[Rule, ...] = (
         "MLTRL016", Severity.ERROR, "`level` differs from the level of the last history event", _level_matches_history
     ),
     Rule("MLTRL017", Severity.WARNING, "`status` disagrees with the last history event", _status_matches_history),
+    Rule(
+        "MLTRL018",
+        Severity.ERROR,
+        "a review with outcome `failed` or `deferred` changes the level",
+        _held_reviews,
+    ),
+    Rule(
+        "MLTRL019",
+        Severity.WARNING,
+        "a graduation to level 4 or higher (configurable) names no reviewers",
+        _graduation_reviewers,
+    ),
     Rule(
         "MLTRL020",
         Severity.INFO,

@@ -30,6 +30,14 @@ class Settings:
     templates_dir: Path | None = None
     title: str = "TRL Cards"
     nav_cards: bool = False
+    reviewers_from: int = 4
+
+
+def parse_reviewers_from(value: object) -> int:
+    """The level from which a graduation must name reviewers: 0-10 (10: never)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise ValueError(f"reviewers_from must be a level from 0 to 10 (10 turns the check off), got {value!r}")
+    return value
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -90,6 +98,7 @@ def settings_from_config(config_file: Path) -> Settings | None:
     try:
         gates = GateMode.parse(options.get("gates", "warn"))
         stages = parse_stages(options.get("stages"))
+        reviewers_from = parse_reviewers_from(options.get("reviewers_from", 4))
     except ValueError as exc:
         raise ConfigError(f"{config_file}: {exc}") from None
     return Settings(
@@ -103,4 +112,5 @@ def settings_from_config(config_file: Path) -> Settings | None:
         templates_dir=base / str(templates) if templates else None,
         title=str(options.get("title", "TRL Cards")),
         nav_cards=options.get("nav_cards") is True,
+        reviewers_from=reviewers_from,
     )

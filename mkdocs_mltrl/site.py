@@ -180,7 +180,13 @@ def load_card_site(
         raise SiteError(f"cards_dir is not a folder: {settings.cards_dir}")
     try:
         portfolio, findings = load_portfolio(
-            [settings.cards_dir], checklist, settings.gates, cache, base, LevelTable(settings.stages)
+            [settings.cards_dir],
+            checklist,
+            settings.gates,
+            cache,
+            base,
+            LevelTable(settings.stages),
+            settings.reviewers_from,
         )
     except CardPathError as exc:
         raise SiteError(str(exc)) from None
