@@ -1,23 +1,28 @@
-"""Side-by-side performance figures for mkdocs-mltrl, from one run.
+"""Performance figures for mkdocs-mltrl against MkDocs' own floor, from one run.
 
-    python benchmarks/run.py [--sizes 100 1000 5000] [--seed 1] [--repeat 1] [--validate-sizes 100 1000]
+    python benchmarks/run.py [--sizes 1000 10000] [--baseline-sizes 1000] [--rebuild-sizes 1000]
+                             [--validate-sizes 1000 10000] [--seed 1] [--repeat 1] [--keep DIR]
 
-For each N it generates N realistic cards (benchmarks/generate.py) and prints:
+For each N it generates N realistic cards (benchmarks/generate.py) and measures, each as a whole
+command in a child process (wall time, CPU time and the child's peak resident memory):
 
-- build ratio: `mkdocs build` of the N cards with the plugin, against a plain `mkdocs build` of N
-  hand-written Markdown pages holding the same content, same theme (material), same nav size;
-- growth: build time at the largest N divided by build time at 1,000 (5.0 is linear for 5,000);
-- validate ratio: `mltrl validate` against `check-jsonschema` on the same files and schema;
-- rebuild ratio: the rebuild `mkdocs serve` does after one card changes, against a cold build;
-- peak memory of the plugin build at the largest N.
+- plugin: `mkdocs build` of the N cards with the plugin (theme material, search, two-entry nav);
+- floor: `mkdocs build` of N one-paragraph Markdown pages, same theme, search plugin and nav: what
+  MkDocs itself needs for that many pages;
+- content baseline (--baseline-sizes): N hand-written Markdown pages holding a card page's content;
+- the search index's bytes per card;
+- serve rebuild (--rebuild-sizes): the rebuild `mkdocs serve` does after one card changes (config
+  reloaded, site rebuilt, in the server's process), against the floor's cold build;
+- `mltrl validate` (--validate-sizes), and growth from 1,000 cards to the largest N.
 
-Times are wall-clock seconds of whole commands (best of --repeat), measured on this machine, side by
-side in the same run. Tests never assert times; this script only prints them.
+Times are seconds, best of --repeat, on this machine, side by side in the same run. Tests never
+assert times; this script only prints them.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -25,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,24 +47,37 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 THEME = {"name": "material", "font": False}
 NAV = [{"Home": "index.md"}, {"TRL Cards": "cards/index.md"}]
+BUILD = [sys.executable, "-m", "mkdocs", "build", "-q"]
 
 
-def run(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall time and peak resident memory (KiB) of one command."""
+@dataclass
+class Run:
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the child
+    rss: int  # peak resident memory of the child, KiB
+
+    @property
+    def mib(self) -> float:
+        return self.rss / 1024
+
+
+def run(command: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> Run:
+    """Wall time, CPU time and peak resident memory of one command (its own rusage, via wait4)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    stderr = process.stderr.read().decode()  # read before waiting: a full pipe would block the child
     _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.perf_counter() - start
-    stderr = process.stderr.read().decode() if process.stderr else ""
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1) or (code == 1 and "validate" not in command and "check-jsonschema" not in command[0]):
-        raise SystemExit(f"{' '.join(command[:4])} failed ({code}):\n{stderr[-3000:]}")
-    return elapsed, usage.ru_maxrss
+    if process.returncode not in ok:
+        raise SystemExit(f"{' '.join(command[:5])} failed ({process.returncode}):\n{stderr[-3000:]}")
+    return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 
 
-def best(command: list[str], cwd: Path, repeat: int) -> tuple[float, int]:
-    results = [run(command, cwd) for _ in range(repeat)]
-    return min(r[0] for r in results), max(r[1] for r in results)
+def best(command: list[str], cwd: Path, repeat: int, ok: tuple[int, ...] = (0,)) -> Run:
+    results = [run(command, cwd, ok) for _ in range(repeat)]
+    return Run(min(r.wall for r in results), min(r.cpu for r in results), max(r.rss for r in results))
 
 
 def _cell(value: Any) -> str:
@@ -180,17 +199,34 @@ def card_markdown(card: dict[str, Any], questions: dict[str, str], gates: list[t
     return "\n".join(out) + "\n"
 
 
-def make_sites(base: Path, n: int, seed: int) -> tuple[Path, Path, list[Path]]:
-    plugin_site, plain_site = base / "plugin", base / "plain"
-    paths = generate(plugin_site / "cards", n, seed)
-    (plugin_site / "docs").mkdir(parents=True)
-    (plugin_site / "docs" / "index.md").write_text("# Home\n")
-    (plugin_site / "mkdocs.yml").write_text(
-        yaml.safe_dump({"site_name": "Bench", "theme": THEME, "nav": NAV, "plugins": ["search", "mltrl"]})
-    )
-    cards_dir = plain_site / "docs" / "cards"
+def _site(root: Path, plugins: list[Any]) -> None:
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    (root / "docs" / "index.md").write_text("# Home\n")
+    config = {"site_name": "Bench", "theme": THEME, "nav": NAV, "plugins": plugins}
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
+
+
+def make_plugin_site(root: Path, n: int, seed: int) -> list[Path]:
+    paths = generate(root / "cards", n, seed)
+    _site(root, ["search", "mltrl"])
+    return paths
+
+
+def make_floor_site(root: Path, n: int) -> None:
+    """N one-paragraph Markdown pages: what MkDocs needs for N pages, whatever they hold."""
+    _site(root, ["search"])
+    cards = root / "docs" / "cards"
+    cards.mkdir(parents=True)
+    (cards / "index.md").write_text("# TRL Cards\n")
+    for i in range(n):
+        (cards / f"page-{i}.md").write_text(f"# Page {i}\n\nOne paragraph of text on page {i}.\n")
+
+
+def make_baseline_site(root: Path, paths: list[Path]) -> None:
+    """The content baseline: each card page's content written by hand as Markdown."""
+    _site(root, ["search"])
+    cards_dir = root / "docs" / "cards"
     cards_dir.mkdir(parents=True)
-    (plain_site / "docs" / "index.md").write_text("# Home\n")
     checklist, _ = load_checklist()
     assert checklist is not None
     questions = {item.id: item.question for section in checklist.sections for item in section.items}
@@ -206,10 +242,6 @@ def make_sites(base: Path, n: int, seed: int) -> tuple[Path, Path, list[Path]]:
             f"| {card['status']} | {_cell(owners)} | {card['history'][-1]['date']} | met |"
         )
     (cards_dir / "index.md").write_text("\n".join(rows) + "\n")
-    (plain_site / "mkdocs.yml").write_text(
-        yaml.safe_dump({"site_name": "Bench", "theme": THEME, "nav": NAV, "plugins": ["search"]})
-    )
-    return plugin_site, plain_site, paths
 
 
 REBUILD = """
@@ -221,10 +253,10 @@ os.environ["NO_MKDOCS_2_WARNING"] = "1"
 import logging; logging.disable(logging.INFO)
 card = Path(sys.argv[1])
 def once():
+    start = time.perf_counter()
     config = load_config("mkdocs.yml")  # as `mkdocs serve` reloads the config for each rebuild
     config.plugins.on_startup(command="serve", dirty=False)
-    start = time.perf_counter()
-    build(config)
+    build(config, serve_url="http://127.0.0.1:8000/")
     return time.perf_counter() - start
 once()  # the server's first build
 text = card.read_text()
@@ -240,50 +272,84 @@ def rebuild_time(site: Path, card: Path) -> float:
     return float(done.stdout.strip().splitlines()[-1])
 
 
+def index_bytes(site: Path) -> int:
+    return (site / "site" / "search" / "search_index.json").stat().st_size
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
-    parser.add_argument("--validate-sizes", type=int, nargs="*", default=[100, 1000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--baseline-sizes", type=int, nargs="*", default=[1000])
     parser.add_argument("--rebuild-sizes", type=int, nargs="*", default=[1000])
+    parser.add_argument("--validate-sizes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--keep", type=Path, help="keep the generated sites in this folder")
+    parser.add_argument("--keep", type=Path, help="keep the generated sites in this folder (created if missing)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    checker = shutil.which("check-jsonschema")
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"seed {args.seed}, best of {args.repeat}\n")
-    builds: dict[int, float] = {}
-    peak = 0
+    print(f"seed {args.seed}, best of {args.repeat}; times in seconds (wall / CPU), memory is peak RSS\n")
+    rows: list[dict[str, Any]] = []
     for n in args.sizes:
         base = Path(tempfile.mkdtemp(prefix=f"mltrl-bench-{n}-", dir=args.keep))
-        plugin_site, plain_site, paths = make_sites(base, n, args.seed)
-        plugin_t, plugin_mem = best([sys.executable, "-m", "mkdocs", "build", "-q"], plugin_site, args.repeat)
-        plain_t, _ = best([sys.executable, "-m", "mkdocs", "build", "-q"], plain_site, args.repeat)
-        builds[n], peak = plugin_t, plugin_mem
-        print(
-            f"N={n}: build {plugin_t:.1f} s with the plugin, {plain_t:.1f} s plain -> build ratio {plugin_t / plain_t:.2f}"
-        )
-        if n in args.validate_sizes and checker:
-            mltrl_t, _ = best([sys.executable, "-m", "mkdocs_mltrl", "validate", "cards"], plugin_site, args.repeat)
-            schema = str(ROOT / "schemas" / "card.schema.json")
-            check_t, _ = best([checker, "--schemafile", schema, *map(str, paths)], plugin_site, args.repeat)
-            print(
-                f"N={n}: validate {mltrl_t:.1f} s, check-jsonschema {check_t:.1f} s -> validate ratio {mltrl_t / check_t:.2f}"
-            )
+        paths = make_plugin_site(base / "plugin", n, args.seed)
+        make_floor_site(base / "floor", n)
+        plugin = best(BUILD, base / "plugin", args.repeat)
+        floor = best(BUILD, base / "floor", args.repeat)
+        row: dict[str, Any] = {"n": n, "plugin": plugin.__dict__, "floor": floor.__dict__}
+        row["ratio"] = plugin.wall / floor.wall
+        row["index_bytes_per_card"] = index_bytes(base / "plugin") / n
+        print(f"N={n}: build {plugin.wall:.1f} s (CPU {plugin.cpu:.1f}) with the plugin, floor {floor.wall:.1f} s "
+              f"(CPU {floor.cpu:.1f}) -> ratio {row['ratio']:.2f} (CPU {plugin.cpu / floor.cpu:.2f})")  # fmt: skip
+        print(f"N={n}: peak RSS {plugin.mib:.0f} MiB with the plugin, {floor.mib:.0f} MiB floor")
+        print(f"N={n}: search index {index_bytes(base / 'plugin') / 1e6:.2f} MB, "
+              f"{row['index_bytes_per_card']:.0f} bytes per card")  # fmt: skip
+        if n in args.baseline_sizes:
+            make_baseline_site(base / "baseline", paths)
+            baseline = best(BUILD, base / "baseline", args.repeat)
+            row["baseline"] = baseline.__dict__
+            print(f"N={n}: content baseline {baseline.wall:.1f} s (CPU {baseline.cpu:.1f}), {baseline.mib:.0f} MiB "
+                  f"-> plugin / baseline {plugin.wall / baseline.wall:.2f}")  # fmt: skip
         if n in args.rebuild_sizes:
-            rebuild = rebuild_time(plugin_site, paths[len(paths) // 2])
-            print(
-                f"N={n}: rebuild after one card changes {rebuild:.1f} s, cold build {plugin_t:.1f} s -> rebuild ratio {rebuild / plugin_t:.2f}"
+            rebuild = rebuild_time(base / "plugin", paths[len(paths) // 2])
+            row["rebuild"] = rebuild
+            print(f"N={n}: serve rebuild after one card edit {rebuild:.1f} s -> {rebuild / floor.wall:.2f} x the floor's "
+                  f"cold build")  # fmt: skip
+        if n in args.validate_sizes:
+            validate = best(
+                [sys.executable, "-m", "mkdocs_mltrl", "validate", "cards"], base / "plugin", args.repeat, (0, 1)
             )
-        print(f"N={n}: peak memory of the plugin build {plugin_mem / 1024:.0f} MiB")
+            row["validate"] = validate.__dict__
+            print(f"N={n}: mltrl validate {validate.wall:.1f} s (CPU {validate.cpu:.1f}), {validate.mib:.0f} MiB")
+        rows.append(row)
+        print()
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
-    if 1000 in builds and len(builds) > 1 and max(builds) > 1000:
-        largest = max(builds)
-        print(
-            f"\ngrowth: build at {largest} / build at 1000 = {builds[largest] / builds[1000]:.2f} (linear: {largest / 1000:.1f})"
+    by_n = {row["n"]: row for row in rows}
+    if 1000 in by_n and max(by_n) > 1000:
+        small, large = by_n[1000], by_n[max(by_n)]
+        factor = large["n"] / 1000
+        print(f"growth 1000 -> {large['n']} (linear {factor:.0f}x): build {large['plugin']['wall'] / small['plugin']['wall']:.2f}x, "
+              f"floor {large['floor']['wall'] / small['floor']['wall']:.2f}x", end="")  # fmt: skip
+        if "validate" in small and "validate" in large:
+            print(f", validate {large['validate']['wall'] / small['validate']['wall']:.2f}x", end="")
+        print()
+    print("\n| N | plugin build | floor | ratio | content baseline | peak RSS plugin | peak RSS floor "
+          "| index bytes/card | serve rebuild | validate |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        base_t = f"{row['baseline']['wall']:.1f} s" if "baseline" in row else "—"
+        rebuild_t = (
+            f"{row['rebuild']:.1f} s ({row['rebuild'] / row['floor']['wall']:.2f}x floor)" if "rebuild" in row else "—"
         )
-    print(f"peak memory at N={max(builds)}: {peak / 1024:.0f} MiB")
+        validate_t = f"{row['validate']['wall']:.1f} s" if "validate" in row else "—"
+        print(f"| {row['n']:,} | {row['plugin']['wall']:.1f} s | {row['floor']['wall']:.1f} s | {row['ratio']:.2f} "
+              f"| {base_t} | {row['plugin']['rss'] / 1024:.0f} MiB | {row['floor']['rss'] / 1024:.0f} MiB "
+              f"| {row['index_bytes_per_card']:,.0f} | {rebuild_t} | {validate_t} |")  # fmt: skip
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -16,11 +16,13 @@ from .config import MltrlConfig
 from .findings import Severity
 from .gates import GateMode
 from .portfolio import CardCache
-from .render import search_html
 from .settings import Settings
 from .site import CardSite, SiteError, card_edit_url, load_card_site
 
 log = get_plugin_logger("mltrl")
+
+#: The body of a generated page until the theme renders it.
+PENDING = "<!-- mkdocs-mltrl: rendered with the theme -->"
 
 
 class MltrlPlugin(BasePlugin[MltrlConfig]):
@@ -32,10 +34,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, and the cache with it.
         self.cache = CardCache()
         self.page_cache: dict[Any, Any] = {}
-        self.search_pages: dict[str, str] = {}  # src_uri -> lean HTML that search plugins index
-        self.full_pages: dict[str, str] = {}
         self.site: CardSite | None = None
         self.base = Path.cwd()
+        self.command = "build"
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -60,9 +61,10 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             title=options.title,
             reviewers_from=options.reviewers_from,
         )
-        self.search_pages.clear()
         try:
-            loaded = load_card_site(settings, self.base, config.use_directory_urls, self.cache, self.page_cache)
+            # `serve` keeps rendered card pages for the next rebuild; a build renders each page once.
+            pages = self.page_cache if self.command == "serve" else None
+            loaded = load_card_site(settings, self.base, config.use_directory_urls, self.cache, pages)
         except SiteError as exc:
             raise PluginError(f"mltrl: {exc}") from None
         for finding in loaded.findings:
@@ -126,29 +128,33 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
         if not self.config.enabled or self.site is None or not self.site.is_page(page.file.src_uri):
             return html
-        rendered = self.site.render(page.file.src_uri)
-        sections: list[Any] = [{"level": 2, "id": a, "name": heading, "children": []} for a, heading in rendered.toc]
-        title: Any = {"level": 1, "id": rendered.anchor, "name": str(escape(rendered.name)), "children": sections}
+        name, anchor, toc = self.site.outline(page.file.src_uri)
+        sections: list[Any] = [{"level": 2, "id": a, "name": heading, "children": []} for a, heading in toc]
+        title: Any = {"level": 1, "id": anchor, "name": str(escape(name)), "children": sections}
         page.toc = get_toc([title])
-        self.search_pages[page.file.src_uri] = search_html(rendered.html)
-        return rendered.html
+        # The page's HTML is made when the theme renders it (see below) and dropped once written:
+        # holding every page's HTML until the end of the build would grow memory with the site.
+        return PENDING
 
     @event_priority(100)  # before search plugins: they index the lean text of generated pages
     def _lean_for_search(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
-        lean = self.search_pages.pop(page.file.src_uri, None)  # needed once: free it
-        if lean is not None:
-            self.full_pages[page.file.src_uri] = page.content
-            page.content = lean
+        if self.site is not None and self.site.is_page(page.file.src_uri):
+            page.content = self.site.search_html(page.file.src_uri)
         return context
 
     @event_priority(-100)  # after search plugins: the theme renders the full page
     def _full_for_theme(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
-        full = self.full_pages.pop(page.file.src_uri, None)
-        if full is not None:
-            page.content = full
+        if self.site is not None and self.site.is_page(page.file.src_uri):
+            page.content = self.site.render(page.file.src_uri).html
         return context
 
     on_page_context = CombinedEvent(_lean_for_search, _full_for_theme)
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        if self.site is not None and self.site.is_page(page.file.src_uri):
+            page.content = None  # written: free it
+        return output
 
     def on_post_build(self, *, config: Any) -> None:
         if self.config.enabled and self.site is not None:

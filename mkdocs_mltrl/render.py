@@ -160,7 +160,7 @@ class Renderer:
         points = risk_points(card)
         checklist = portfolio.checklist
         answered = sum(1 for item in checklist.item_ids if item in card.ethics and card.ethics[item].status != "open")
-        sections = CARD_SECTIONS if card.extras else CARD_SECTIONS[:-1]
+        sections = card_sections(card)
         html = self.env.get_template("card.html").render(
             card=card,
             sections=dict(sections),
@@ -272,22 +272,103 @@ class Renderer:
         return self.env.get_template(name).render()
 
 
+def card_sections(card: Card) -> tuple[tuple[str, str], ...]:
+    """The (anchor, heading) sections of a card's page, known without rendering it."""
+    return CARD_SECTIONS if card.extras else CARD_SECTIONS[:-1]
+
+
 _SECTION = re.compile(r'(<h[12] id="[^"]*">.*?</h[12]>)', re.S)
 _TAG = re.compile(r"<[^>]*>")
+_EXCLUDED = re.compile(r"<([A-Za-z][A-Za-z0-9]*)\b[^>]*\sdata-search-exclude\b[^>]*>")
+_VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+
+
+def _drop_excluded(html: str) -> str:
+    """The HTML without the elements marked ``data-search-exclude`` (and all they hold)."""
+    out = []
+    pos = 0
+    while True:
+        found = _EXCLUDED.search(html, pos)
+        if found is None:
+            break
+        out.append(html[pos : found.start()])
+        tag = found.group(1).lower()
+        end = found.end()
+        if tag not in _VOID and not found.group().endswith("/>"):
+            depth = 1
+            tags = re.compile(rf"<(/?){tag}\b[^>]*>", re.I)
+            while depth:
+                match = tags.search(html, end)
+                if match is None:
+                    end = len(html)
+                    break
+                depth += -1 if match.group(1) else 1
+                end = match.end()
+        pos = end
+    out.append(html[pos:])
+    return "".join(out)
 
 
 def search_html(html: str) -> str:
     """The text of a generated page for search indexers: its headings (with their anchors) and
-    each section's text in one paragraph. Indexers parse every tag of a page, and need none but
-    the headings; the page itself keeps its full HTML."""
+    each section's text in one paragraph. Elements marked ``data-search-exclude`` (boilerplate
+    that every page repeats, lists of every card) are left out, as Material's search does.
+    Indexers parse every tag of a page, and need none but the headings; the page itself keeps
+    its full HTML."""
     out = []
-    for part in _SECTION.split(html):
+    for part in _SECTION.split(_drop_excluded(html) if "data-search-exclude" in html else html):
         if _SECTION.fullmatch(part):
             out.append(part)
         else:
             text = " ".join(_TAG.sub(" ", part).split())
             if text:
                 out.append(f"<p>{text}</p>")
+    return "\n".join(out)
+
+
+_TRIM = ".,;:!?()[]{}\"'`*_"
+
+
+def _plain(markdown_text: str | None) -> str:
+    """The text of a Markdown field, as escaped HTML text without tags."""
+    return _TAG.sub(" ", render_markdown(markdown_text)) if markdown_text else ""
+
+
+def _words_once(texts: list[str | None], seen: set[str]) -> str:
+    """The words of Markdown texts as HTML text, leaving out words already seen (any case)."""
+    out = []
+    for text in texts:
+        for word in _plain(text).split():
+            key = word.strip(_TRIM).lower()
+            if key and key not in seen:
+                seen.add(key)
+                out.append(word)
+    return " ".join(out)
+
+
+def card_search_html(card: Card) -> str:
+    """What search indexes of a card, in three entries. The card itself: its id, aliases, owners,
+    reviewers, tags, level and status, its summary as written, then the other words of its model
+    and intended use; its requirements; its risks. Each entry holds a word once.
+
+    The card page shows much more (the checklist questions, table headers, gate descriptions,
+    the chart), which every card repeats; indexing it would make the search index of a large
+    portfolio too big for a browser to load.
+    """
+    people = [p.name for p in card.owners] + [p.name for p in card.reviewers]
+    head = " ".join(escape(part) for part in (card.id, *card.aliases, *people, *card.tags))
+    head += f" {escape(card.level_info.name)} {escape(card.stage)} {escape(card.status)}"
+    summary = " ".join(_plain(card.summary).split())
+    seen = {word.strip(_TRIM).lower() for word in f"{escape(card.name)} {head} {summary}".split()}
+    more = _words_once([card.model, card.intended_use, card.unacceptable_use], seen)
+    out = [f'<h1 id="{CARD_ANCHOR}">{escape(card.name)}</h1>', f"<p>{head} {summary} {more}".rstrip() + "</p>"]
+    sections = dict(card_sections(card))
+    requirements = _words_once([r.text for r in card.sorted_requirements], set())
+    if requirements:
+        out += [f'<h2 id="requirements">{sections["requirements"]}</h2>', f"<p>{requirements}</p>"]
+    risks = _words_once([r.title for r in card.risks], set())
+    if risks:
+        out += [f'<h2 id="risk-matrix">{sections["risk-matrix"]}</h2>', f"<p>{risks}</p>"]
     return "\n".join(out)
 
 

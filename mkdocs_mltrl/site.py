@@ -14,7 +14,17 @@ from .levels import LevelTable
 from .markup import chrome_title
 from .model import Card
 from .portfolio import CardCache, CardPathError, Portfolio, load_portfolio
-from .render import RenderedPage, Renderer
+from .render import (
+    CARD_ANCHOR,
+    INDEX_ANCHOR,
+    PORTFOLIO_ANCHOR,
+    PORTFOLIO_SECTIONS,
+    RenderedPage,
+    Renderer,
+    card_search_html,
+    card_sections,
+    search_html,
+)
 from .resources import schema_path, templates_dir
 from .settings import Settings
 from .urls import SiteLayout
@@ -53,10 +63,12 @@ class CardSite:
         self.stale_after_days = stale_after_days
         self.renderer = Renderer(portfolio, layout, templates_dir, site_url)
         #: Rendered card pages by everything they show; kept by the plugin across serve rebuilds.
-        self.page_cache = page_cache if page_cache is not None else {}
+        #: Without one (a single build renders each page once), nothing is kept.
+        self.page_cache = page_cache
         self._used: set[tuple[Any, ...]] = set()
         self._context = (layout, site_url, portfolio.checklist, _templates_signature(templates_dir))
         self._pages: dict[str, GeneratedFile] = {}
+        self._whole_site: dict[str, RenderedPage] = {}  # the index and portfolio, rendered once
 
     def files(self) -> list[GeneratedFile]:
         layout = self.layout
@@ -90,20 +102,44 @@ class CardSite:
 
     def render(self, src_uri: str) -> RenderedPage:
         generated = self._pages[src_uri]
-        if generated.kind == "portfolio":
-            return self.renderer.portfolio_page(
-                portfolio_report(self.portfolio, stale_after_days=self.stale_after_days)
-            )
         if generated.card_id is None:
-            return self.renderer.index_page(self.index_title)
+            page = self._whole_site.get(src_uri)
+            if page is None:
+                if generated.kind == "portfolio":
+                    report = portfolio_report(self.portfolio, stale_after_days=self.stale_after_days)
+                    page = self.renderer.portfolio_page(report)
+                else:
+                    page = self.renderer.index_page(self.index_title)
+                self._whole_site[src_uri] = page
+            return page
         card = self.portfolio.by_id(generated.card_id)
         assert card is not None
+        if self.page_cache is None:
+            return self.renderer.card_page(card)
         key = self._card_key(card)
         self._used.add(key)
         page = self.page_cache.get(key)
         if page is None:
             page = self.page_cache[key] = self.renderer.card_page(card)
         return page
+
+    def outline(self, src_uri: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+        """The page's name, the anchor of its title and its sections, without rendering it."""
+        generated = self._pages[src_uri]
+        if generated.kind == "portfolio":
+            return "Portfolio", PORTFOLIO_ANCHOR, PORTFOLIO_SECTIONS
+        card = self.portfolio.by_id(generated.card_id) if generated.card_id else None
+        if card is None:
+            return self.index_title, INDEX_ANCHOR, ()
+        return card.name, CARD_ANCHOR, card_sections(card)
+
+    def search_html(self, src_uri: str) -> str:
+        """The lean HTML that search plugins index for a page (see :func:`.render.search_html`)."""
+        generated = self._pages[src_uri]
+        card = self.portfolio.by_id(generated.card_id) if generated.card_id else None
+        if card is not None:
+            return card_search_html(card)
+        return search_html(self.render(src_uri).html)
 
     def _card_key(self, card: Card) -> tuple[Any, ...]:
         """Everything a card page shows: the card, its components' names and levels, its system level."""
@@ -116,6 +152,8 @@ class CardSite:
 
     def forget_unused(self) -> None:
         """Drop cached pages this build did not use (cards edited or removed)."""
+        if self.page_cache is None:
+            return
         for key in set(self.page_cache) - self._used:
             del self.page_cache[key]
 

@@ -1,0 +1,142 @@
+"""The search index of a real build: lean, yet a card is found by what people search it by."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mkdocs_mltrl.checklist import load_checklist
+from mkdocs_mltrl.gates import GATES
+
+from .cards import complete_card
+from .site import build, make_site
+
+CARDS = [
+    complete_card(
+        "VIS-1",
+        name="Retina screening assistant",
+        summary="Grades fundus photographs for diabetic retinopathy in rural clinics.",
+        owners=["Noor Haddad <noor@example.org>"],
+        tags=["ophthalmology", "triage"],
+        requirements=[
+            {
+                "id": "1",
+                "text": "Shall flag referable retinopathy with sensitivity above 0.9.",
+                "kind": "research",
+                "verification": "Holdout evaluation.",
+                "validation": "Grader panel.",
+                "status": "verified",
+            },
+            {
+                "id": "2",
+                "text": "Shall return a grade within two seconds on clinic laptops.",
+                "kind": "product",
+                "verification": "Load test.",
+                "validation": "Clinic pilot.",
+                "status": "validated",
+            },
+        ],
+        risks=[{"id": "K1", "title": "Camera vendors change colour calibration", "p_failure": 0.4, "value": 7}],
+    ),
+    complete_card(
+        "NLP-2",
+        level=4,
+        name="Claims summariser",
+        summary="Summarises insurance claims for adjusters.",
+        owners=["Tomasz Wrona"],
+        tags=["language"],
+        history=[{"date": "2021-01-01", "event": "start", "level": 4}],
+    ),
+    *[
+        complete_card(f"GEN-{i}", level=i % 10, history=[{"date": "2021-01-01", "event": "start", "level": i % 10}])
+        for i in range(8)
+    ],
+]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("search")
+    result = build(make_site(root, CARDS))
+    assert result.returncode == 0, result.stderr
+    data: dict[str, Any] = json.loads((root / "site" / "search" / "search_index.json").read_text())
+    return data
+
+
+def _terms(text: str) -> set[str]:
+    """Lower-cased words, as search splits and trims them."""
+    return {
+        w.strip(".,;:!?()").lower() for w in re.split(r"[\s\-]+", re.sub(r"<[^>]*>", " ", text)) if w.strip(".,;:!?()")
+    }
+
+
+def found(index: dict[str, Any], query: str) -> set[str]:
+    """The card pages with an entry holding every word of the query (in its title or text)."""
+    words = _terms(query)
+    pages = set()
+    for doc in index["docs"]:
+        if words <= _terms(doc["title"] + " " + doc["text"]):
+            pages.add(doc["location"].split("#")[0])
+    return pages
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "VIS-1",  # id
+        "Retina screening assistant",  # name
+        "Noor Haddad",  # owner
+        "ophthalmology",  # tag
+        "fundus photographs diabetic rural",  # summary words
+        "referable retinopathy sensitivity",  # requirement text
+        "Shall return a grade within two seconds on clinic laptops",  # a whole requirement
+        "Camera vendors change colour calibration",  # risk title
+    ],
+)
+def test_a_card_is_found_by(index: dict[str, Any], query: str):
+    assert found(index, query) == {"cards/VIS-1/"}
+
+
+def test_requirements_and_risks_link_to_their_sections(index: dict[str, Any]):
+    locations = {doc["location"] for doc in index["docs"] if doc["location"].startswith("cards/VIS-1/")}
+    assert locations == {"cards/VIS-1/", "cards/VIS-1/#requirements", "cards/VIS-1/#risk-matrix"}
+
+
+def test_boilerplate_every_card_repeats_is_not_indexed(index: dict[str, Any]):
+    text = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"])
+    checklist, _ = load_checklist()
+    assert checklist is not None
+    for section in checklist.sections:
+        for item in section.items:
+            assert item.question[:40] not in text
+    for gate in GATES:
+        assert gate.description not in text
+    for header in ("Verification Validation", "p(failure)", "Deliverable Met Code", "Question Status Notes"):
+        assert header not in text
+    # the index and portfolio list every card: their tables are left out too (the cards are indexed)
+    listing = [doc for doc in index["docs"] if doc["location"].startswith(("cards/#", "cards/portfolio/"))]
+    assert listing and not any("GEN-3" in doc["text"] for doc in listing)
+
+
+def test_the_index_is_lean(index: dict[str, Any]):
+    cards = [doc for doc in index["docs"] if re.match(r"cards/(?!portfolio/)[^/]+/", doc["location"])]
+    size = len(json.dumps(cards, separators=(",", ":"), ensure_ascii=False).encode())
+    assert size / len(CARDS) < 2048
+    for doc in cards:  # the requirements and risks entries hold each word once
+        if "#" in doc["location"]:
+            words = [w.strip(".,;:!?()").lower() for w in re.sub(r"<[^>]*>", " ", doc["text"]).split()]
+            assert len(words) == len(set(words)), doc
+
+
+def test_the_page_still_shows_everything(tmp_path: Path):
+    result = build(make_site(tmp_path, CARDS[:1]))
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "cards" / "VIS-1" / "index.html").read_text()
+    checklist, _ = load_checklist()
+    assert checklist is not None
+    assert "Holdout evaluation." in html and "<th>Verification</th>" in html
+    assert all(str(item.id) in html for section in checklist.sections for item in section.items)
