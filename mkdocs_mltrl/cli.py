@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from . import __version__
+from . import __version__, hosts
 from .analytics import portfolio_report
 from .checklist import load_checklist
 from .diff import GitError, diff_revisions
@@ -113,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("head", metavar="HEAD", nargs="?", help="a git revision (default: the working tree)")
     diff.add_argument("--format", choices=["markdown", "json"], default="markdown")
     _config_options(diff, checklist=True)
+    hosts.add_commands(commands)
     return parser
 
 
@@ -251,6 +252,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _diff(args)
     if args.command == "report":
         return _report(args)
+    if args.command in ("generate", "build", "serve"):
+        return hosts.main(args)
     parser.print_help()
     return EXIT_USAGE
 

@@ -184,6 +184,7 @@ class LoadedSite:
 
     site: CardSite | None
     findings: list[Finding]
+    cards: int = 0  # card files read, as `mltrl validate` counts them
 
     @property
     def errors(self) -> list[Finding]:
@@ -228,7 +229,7 @@ def load_card_site(
         )
     except CardPathError as exc:
         raise SiteError(str(exc)) from None
-    loaded = LoadedSite(None, findings)
+    loaded = LoadedSite(None, findings, portfolio.files if portfolio else 0)
     if loaded.errors or portfolio is None:
         return loaded
     templates = settings.templates_dir

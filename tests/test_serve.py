@@ -26,12 +26,12 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, command: tuple[str, ...] = ("mkdocs", "serve", "--livereload")) -> None:
         self.port = _free_port()
         self.log: list[str] = []
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{self.port}"],
+            [sys.executable, "-m", *command, "-a", f"127.0.0.1:{self.port}"],
             cwd=root,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

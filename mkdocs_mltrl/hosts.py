@@ -1,0 +1,198 @@
+"""``mltrl generate``, ``mltrl build`` and ``mltrl serve``: one command for each host.
+
+MkDocs (and its themes) run the plugin; Zensical runs the pages :mod:`.zensical` generates. Both
+are run as the user would run them, in a child process, so that their output and exit status are
+theirs. Card errors are reported here first, in the form ``mltrl validate`` prints, and stop the
+command before the host writes anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .findings import Severity
+from .reporting import as_text
+from .settings import ConfigError
+
+if TYPE_CHECKING:
+    from .zensical import Generated
+
+HOSTS = ("mkdocs", "zensical")
+#: What `mltrl generate` writes beside mkdocs.yml: the folder Zensical reads as docs, and its config.
+GENERATED_DIR = ".mltrl"
+GENERATED_CONFIG = "mkdocs.zensical.yml"
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The host commands of the ``mltrl`` parser."""
+
+    def config(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--config", type=Path, default=Path("mkdocs.yml"), help="the site's mkdocs.yml (default: ./mkdocs.yml)"
+        )
+
+    generate_cmd = commands.add_parser(
+        "generate",
+        help=f"write the card pages for Zensical: {GENERATED_DIR}/ and {GENERATED_CONFIG}",
+        description=f"Check the cards and write {GENERATED_DIR}/ (the docs with one page per card, the index, "
+        f"the portfolio, badges, cards.json, schemas and redirects) and {GENERATED_CONFIG}, which inherits "
+        f"mkdocs.yml. Then `zensical build -f {GENERATED_CONFIG}` or `zensical serve -f {GENERATED_CONFIG}`. "
+        "Re-run it after adding or removing a card or a page. Writes nothing when a card has an error (exit 1).",
+    )
+    generate_cmd.add_argument("--strict", action="store_true", help="warnings fail too")
+    config(generate_cmd)
+
+    build = commands.add_parser(
+        "build",
+        help="check the cards and build the site into site/ with MkDocs (default) or Zensical",
+        description="Build the site as `mkdocs build` does, with the host you choose. Exit 1 when a card has "
+        "an error (or a warning under --strict), before anything is written.",
+    )
+    build.add_argument("--host", choices=HOSTS, default="mkdocs", help="the site generator (default: mkdocs)")
+    build.add_argument("--strict", action="store_true", help="warnings (of the cards or of the host) fail")
+    config(build)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the site with live reload, with MkDocs (default) or Zensical",
+        description="Serve the site and rebuild when a card, a page, a template or the config changes. "
+        "With Zensical, adding or removing a card or a page regenerates the pages by itself.",
+    )
+    serve.add_argument("--host", choices=HOSTS, default="mkdocs", help="the site generator (default: mkdocs)")
+    serve.add_argument("-a", "--dev-addr", metavar="IP:PORT", help="address to serve on (default: localhost:8000)")
+    config(serve)
+
+
+def _host_installed(host: str) -> bool:
+    if importlib.util.find_spec(host) is not None:
+        return True
+    extra = "[zensical]" if host == "zensical" else ""
+    print(f"mltrl: {host} is not installed: pip install 'mkdocs-mltrl{extra}'", file=sys.stderr)
+    return False
+
+
+def _generate(config: Path, strict: bool, quiet: bool = False) -> tuple[int, Generated | None]:
+    """Generate for Zensical and report the findings as `mltrl validate` does."""
+    from .site import SiteError  # the card site (templates, Markdown) is loaded only when needed
+    from .zensical import GenerateError, generate
+
+    try:
+        generated = generate(config)
+    except (ConfigError, SiteError, GenerateError) as exc:
+        print(f"mltrl: {exc}", file=sys.stderr)
+        return EXIT_USAGE, None
+    loaded = generated.loaded
+    cards = loaded.cards
+    shown = [f for f in loaded.findings if f.severity is not Severity.INFO]
+    failing = loaded.errors + (loaded.warnings if strict else [])
+    if failing:
+        sys.stderr.write(as_text(cards, shown))
+        print("mltrl: nothing was generated or built: fix the findings above", file=sys.stderr)
+        return EXIT_FINDINGS, generated
+    if shown and not quiet:
+        sys.stderr.write(as_text(cards, shown))
+    return EXIT_OK, generated
+
+
+def _run(command: Sequence[str], cwd: Path) -> int:
+    try:
+        return subprocess.call(list(command), cwd=cwd)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _build(args: argparse.Namespace) -> int:
+    config: Path = args.config.absolute()
+    if not config.is_file():
+        print(f"mltrl: no such file: {args.config}", file=sys.stderr)
+        return EXIT_USAGE
+    if not _host_installed(args.host):
+        return EXIT_USAGE
+    strict = ["--strict"] if args.strict else []
+    if args.host == "mkdocs":
+        return _run([sys.executable, "-m", "mkdocs", "build", "-f", str(config), *strict], config.parent)
+    status, generated = _generate(config, args.strict)
+    if status != EXIT_OK or generated is None:
+        return status
+    return _run([sys.executable, "-m", "zensical", "build", "-f", str(generated.config_file), *strict], config.parent)
+
+
+def _watched(inputs: Sequence[Path]) -> set[tuple[str, int, int]]:
+    """Names, modification times and sizes of what generating reads."""
+    found: set[tuple[str, int, int]] = set()
+    for item in inputs:
+        for path in [item, *(sorted(item.rglob("*")) if item.is_dir() else [])]:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            found.add((str(path), stat.st_mtime_ns, stat.st_size))
+    return found
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _serve(args: argparse.Namespace) -> int:
+    config: Path = args.config.absolute()
+    if not config.is_file():
+        print(f"mltrl: no such file: {args.config}", file=sys.stderr)
+        return EXIT_USAGE
+    if not _host_installed(args.host):
+        return EXIT_USAGE
+    address = ["-a", args.dev_addr] if args.dev_addr else []
+    if args.host == "mkdocs":
+        return _run(
+            [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-f", str(config), *address], config.parent
+        )
+    status, generated = _generate(config, strict=False)
+    if status != EXIT_OK or generated is None:
+        return status
+    command = [sys.executable, "-m", "zensical", "serve", "-f", str(generated.config_file), *address]
+    process = subprocess.Popen(command, cwd=config.parent)
+    signal.signal(signal.SIGTERM, _interrupt)  # stopping this command stops the server too
+    inputs = generated.inputs
+    seen = _watched(inputs)
+    try:
+        while process.poll() is None:
+            time.sleep(0.5)
+            now = _watched(inputs)
+            if now != seen:
+                seen = now
+                _, again = _generate(config, strict=False, quiet=True)  # Zensical reloads what changed
+                inputs = again.inputs if again is not None else inputs
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    return process.returncode if process.returncode and process.returncode > 0 else EXIT_OK
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.command == "generate":
+        config: Path = args.config
+        if not config.is_file():
+            print(f"mltrl: no such file: {config}", file=sys.stderr)
+            return EXIT_USAGE
+        status, generated = _generate(config, args.strict)
+        if status == EXIT_OK and generated is not None:
+            print(f"generated {GENERATED_DIR}/ and {GENERATED_CONFIG}: zensical build -f {GENERATED_CONFIG} (or serve)")
+        return status
+    if args.command == "build":
+        return _build(args)
+    return _serve(args)
