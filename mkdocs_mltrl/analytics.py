@@ -177,6 +177,7 @@ class ComponentGraph:
     node_width: int
     node_height: int
     top: int
+    columns: tuple[tuple[int, float], ...] = ()  # (level, x) of each column that holds a card
 
 
 def component_graph(portfolio: Portfolio) -> ComponentGraph:
@@ -192,15 +193,16 @@ def component_graph(portfolio: Portfolio) -> ComponentGraph:
     for card in sorted(portfolio.cards, key=lambda c: (c.stage, c.id.lower())):
         if card.id in linked:
             columns[card.level].append(card)
+    used = [level for level, members in columns.items() if members]  # empty levels take no room
     nodes: dict[str, GraphNode] = {}
-    for level, members in columns.items():
-        for row, card in enumerate(members):
-            nodes[card.id] = GraphNode(card, 8 + level * column_width, top + row * (node_height + gap))
+    for position, level in enumerate(used):
+        for row, card in enumerate(columns[level]):
+            nodes[card.id] = GraphNode(card, 8 + position * column_width, top + row * (node_height + gap))
     rows = max((len(m) for m in columns.values()), default=0)
     height = top + max(rows, 1) * (node_height + gap) + 8
     edges = tuple(GraphEdge(nodes[a.id], nodes[b.id]) for a, b in edges_by_id if a.id in nodes and b.id in nodes)
     return ComponentGraph(
-        10 * column_width + 8,
+        max(len(used), 1) * column_width + 8,
         height,
         tuple(nodes.values()),
         edges,
@@ -209,4 +211,5 @@ def component_graph(portfolio: Portfolio) -> ComponentGraph:
         node_width,
         node_height,
         top,
+        tuple((level, 8 + position * column_width) for position, level in enumerate(used)),
     )

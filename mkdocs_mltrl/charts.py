@@ -124,25 +124,53 @@ class HistoryChart:
         return self.top + self.plot_height * (9 - level) / 9
 
 
+#: Least horizontal distance between the centres of two event markers (markers are 10-12 px wide).
+MARKER_GAP = 14
+
+
+def spread(xs: list[float], gap: float, low: float, high: float) -> list[float]:
+    """Positions in order, moved apart just enough that neighbours are ``gap`` apart, within
+    [low, high] (which must hold them: ``(len(xs) - 1) * gap <= high - low``)."""
+    out = list(xs)
+    for i in range(1, len(out)):
+        out[i] = max(out[i], out[i - 1] + gap)
+    if out and out[-1] > high:
+        out[-1] = high
+        for i in range(len(out) - 2, -1, -1):
+            out[i] = min(out[i], out[i + 1] - gap)
+    return [round(x, 1) for x in out]
+
+
 def history_chart(card: Card, width: int = 640, height: int = 220) -> HistoryChart | None:
-    """Level over time as a step line, one point per event."""
+    """Level over time as a step line, one point per event.
+
+    Time runs left to right; events closer in time than the markers are wide are moved apart (in
+    order), and the chart grows wider when the events would not fit: it scrolls rather than
+    shrinks on a small screen."""
     if not card.history:
         return None
     left, top, right, bottom = 36, 12, 16, 28
+    width = max(width, left + right + (len(card.history) - 1) * MARKER_GAP + 2 * MARKER_GAP)
     plot_w, plot_h = width - left - right, height - top - bottom
     days = [date.fromisoformat(e.date).toordinal() for e in card.history]
     start, end = min(days), max(days)
     span = max(end - start, 1)
+    inset = 6  # markers stay inside the plot
 
     def x_of(day: int) -> float:
         if end == start:
             return left + plot_w / 2
-        return round(left + plot_w * (day - start) / span, 1)
+        return left + inset + (plot_w - 2 * inset) * (day - start) / span
 
     def y_of(level: int) -> float:
         return round(top + plot_h * (9 - level) / 9, 1)
 
-    points = tuple(ChartPoint(x_of(d), y_of(e.level), e) for d, e in zip(days, card.history, strict=True))
+    if end == start:
+        first = left + plot_w / 2 - (len(days) - 1) * MARKER_GAP / 2
+        xs = [round(first + i * MARKER_GAP, 1) for i in range(len(days))]
+    else:
+        xs = spread([x_of(d) for d in days], MARKER_GAP, left + inset, left + plot_w - inset)
+    points = tuple(ChartPoint(x, y_of(e.level), e) for x, e in zip(xs, card.history, strict=True))
     path = f"M {points[0].x} {points[0].y}"
     for point in points[1:]:
         path += f" H {point.x} V {point.y}"

@@ -84,12 +84,14 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if not self.config.enabled or self.site is None:
             return files
         in_nav = InclusionLevel.INCLUDED if self.config.nav_cards else InclusionLevel.NOT_IN_NAV
+        # With an explicit nav, on_nav places the index and portfolio: MkDocs must not report them as left out.
+        pages = InclusionLevel.NOT_IN_NAV if config.nav is not None else InclusionLevel.UNDEFINED
         for generated in self.site.files():
             if files.get_file_from_path(generated.src_uri) is not None:
                 raise PluginError(
                     f"mltrl: docs already hold {generated.src_uri}; choose another url_prefix for the cards"
                 )
-            inclusion = in_nav if generated.kind == "card" else InclusionLevel.UNDEFINED
+            inclusion = in_nav if generated.kind == "card" else pages if generated.kind in ("index", "portfolio") else InclusionLevel.UNDEFINED
             files.append(File.generated(config, generated.src_uri, content=generated.content, inclusion=inclusion))
         return files
 
@@ -116,6 +118,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if not self.config.enabled or self.site is None or not self.site.is_page(page.file.src_uri):
             return markdown
         page.meta["title"] = self.site.title(page.file.src_uri)
+        if page.file.src_uri == self.site.layout.index_src():
+            page.meta.setdefault("hide", ["toc"])  # the index has no sections: its table takes the room
         card_file = self.site.card_file(page.file.src_uri)
         if card_file is not None and config.repo_url and config.edit_uri:
             docs_rel = os.path.relpath(config.docs_dir, self.base).replace(os.sep, "/")

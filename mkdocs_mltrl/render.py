@@ -16,7 +16,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from . import __version__
-from .analytics import PortfolioReport, component_graph
+from .analytics import PortfolioReport, build_date, component_graph
 from .charts import history_chart, risk_matrix, risk_points, score_class
 from .levels import STAGE_COLOURS
 from .markup import chrome_title, render_inline, render_markdown, safe_url
@@ -89,6 +89,23 @@ def _person(value: Any) -> Markup:
     return Markup(inner)
 
 
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def code_spans(text: str) -> Markup:
+    """Plain text with `code` spans: escaped first, then each backquoted run becomes <code>."""
+    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", str(escape(text))))
+
+
+_CSS_SAFE = re.compile(r"[A-Za-z0-9 .,:_()\u00b7\u2013-]")
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string: anything but plain letters, digits and punctuation is
+    written as a CSS escape, so no value can end the string or the style element."""
+    return Markup('"' + "".join(c if _CSS_SAFE.fullmatch(c) else f"\\{ord(c):x} " for c in text) + '"')
+
+
 def _extra(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=100).rstrip()
@@ -122,12 +139,15 @@ class Renderer:
             person=_person,
             extra=_extra,
             score_class=score_class,
+            code_spans=code_spans,
+            css_string=css_string,
         )
         self.env.globals.update(
             version=__version__,
             stages=portfolio.levels.stages,
             stage_colours=STAGE_COLOURS,
             levels=list(portfolio.levels),
+            build_date=build_date().isoformat(),
         )
 
     def _common(self, page_url: str) -> dict[str, Any]:
@@ -278,6 +298,7 @@ def card_sections(card: Card) -> tuple[tuple[str, str], ...]:
 
 
 _SECTION = re.compile(r'(<h[12] id="[^"]*">.*?</h[12]>)', re.S)
+_STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)
 _TAG = re.compile(r"<[^>]*>")
 _EXCLUDED = re.compile(r"<([A-Za-z][A-Za-z0-9]*)\b[^>]*\sdata-search-exclude\b[^>]*>")
 _VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
@@ -316,7 +337,8 @@ def search_html(html: str) -> str:
     Indexers parse every tag of a page, and need none but the headings; the page itself keeps
     its full HTML."""
     out = []
-    for part in _SECTION.split(_drop_excluded(html) if "data-search-exclude" in html else html):
+    page = _STYLE.sub("", html)
+    for part in _SECTION.split(_drop_excluded(page) if "data-search-exclude" in page else page):
         if _SECTION.fullmatch(part):
             out.append(part)
         else:

@@ -77,7 +77,7 @@ def portfolio_text(report: PortfolioReport) -> str:
     lines += ["", "Cards per stage:", *(f"  {stage}: {n}" for stage, n in report.per_stage.items())]
     lines += ["", "Days in each level (spans, median, range):"]
     for t in report.time_in_level:
-        spread = f"{t.spans} spans, median {t.median:g}, {t.minimum}-{t.maximum}" if t.spans else "no spans"
+        spread = f"{_plural(t.spans, 'span')}, median {t.median:g}, {t.minimum}-{t.maximum}" if t.spans else "no spans"
         lines.append(f"  {t.level}: {spread}")
     lines += ["", "Switchbacks by type:", *(f"  {kind}: {n}" for kind, n in report.switchbacks_by_type.items())]
     lines += ["Switchbacks by levels:"]
