@@ -91,7 +91,12 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                 raise PluginError(
                     f"mltrl: docs already hold {generated.src_uri}; choose another url_prefix for the cards"
                 )
-            inclusion = in_nav if generated.kind == "card" else pages if generated.kind in ("index", "portfolio") else InclusionLevel.UNDEFINED
+            if generated.kind == "card":
+                inclusion = in_nav
+            elif generated.kind in ("index", "portfolio"):
+                inclusion = pages
+            else:
+                inclusion = InclusionLevel.UNDEFINED
             files.append(File.generated(config, generated.src_uri, content=generated.content, inclusion=inclusion))
         return files
 
