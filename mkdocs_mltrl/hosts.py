@@ -100,6 +100,8 @@ def _generate(config: Path, strict: bool, quiet: bool = False) -> tuple[int, Gen
         return EXIT_FINDINGS, generated
     if shown and not quiet:
         sys.stderr.write(as_text(cards, shown))
+    for note in generated.notes if not quiet else []:
+        print(note, file=sys.stderr)
     return EXIT_OK, generated
 
 

@@ -50,6 +50,7 @@ from .site import (
 MANIFEST = "manifest.json"
 DOCS_URL = "https://github.com/mkdocs-mltrl/mkdocs-mltrl/blob/main/docs/hosts.md"
 EXTENSION_NAME = "mltrl"
+MKDOCS_THEMES = ("mkdocs", "readthedocs")  # MkDocs' built-in themes, which Zensical cannot render
 
 _HOW_TO = (
     "build the card wiki with `mltrl build --host zensical` (or `mltrl serve --host zensical`), or run "
@@ -77,6 +78,7 @@ class Generated:
     config_file: Path  # the generated config (written only when the cards have no error)
     changed: int = 0  # files written or removed
     inputs: list[Path] = field(default_factory=list)  # what it read: files and folders to watch
+    notes: list[str] = field(default_factory=list)  # what differs from the MkDocs build, to print
 
 
 def _settings(config_file: Path) -> Settings:
@@ -252,6 +254,10 @@ def generate(config_file: Path) -> Generated:
         writer.text("overrides/partials/actions.html", partial)
     writer.prune()
     config = _generated_config(config_file, user, settings, site, docs_rel, options, partial is not None)
+    if theme.get("name") in MKDOCS_THEMES:
+        out.notes.append(
+            f"mltrl: Zensical cannot use the {theme['name']} theme of MkDocs; {GENERATED_CONFIG} uses Zensical's own"
+        )
     out.changed = writer.changed
     if not out.config_file.is_file() or out.config_file.read_text(encoding="utf-8") != config:
         out.config_file.write_text(config, encoding="utf-8")
@@ -289,11 +295,14 @@ def _generated_config(
         "extra_css": [layout.asset("mltrl.css")],
         "extra_javascript": [layout.asset("mltrl.js")],
     }
+    theme = _theme(user)
+    config["theme"] = {"name": theme["name"]} if "name" in theme else {}
+    if theme.get("name") in MKDOCS_THEMES:
+        config["theme"]["name"] = "material"  # Zensical's own theme: it renders no MkDocs theme
     if edit_partial:
-        theme = _theme(user)
-        config["theme"] = {"custom_dir": f"{GENERATED_DIR}/overrides"}
-        if isinstance(user.get("theme"), str):
-            config["theme"]["name"] = theme["name"]
+        config["theme"]["custom_dir"] = f"{GENERATED_DIR}/overrides"
+    if not config["theme"]:
+        del config["theme"]
     repo_url = user.get("repo_url")
     if isinstance(repo_url, str) and repo_url and not user.get("edit_uri"):
         default = _default_edit_uri(repo_url, docs_rel)

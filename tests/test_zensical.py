@@ -348,3 +348,55 @@ def test_native_zensical_serve_reloads_an_edited_card(tmp_path: Path):
         running.wait_for(lambda: "Edited name" in running.get("cards/S1/"), "the edited card")
     finally:
         _stop(running)
+
+
+# ------------------------------------------------------------------------------------------------
+# Options and themes
+# ------------------------------------------------------------------------------------------------
+
+
+def _nav_links(site: Path) -> list[str]:
+    return [str(a.get("href", "")) for a in page(site, "index.html").select("nav.md-nav--primary a")]
+
+
+@pytest.mark.parametrize("nav_cards", [False, True])
+def test_automatic_nav_lists_the_index_and_cards_only_when_asked(tmp_path: Path, nav_cards: bool):
+    make_site(tmp_path, portfolio(), plugin={"nav_cards": nav_cards})
+    result = mltrl(tmp_path, "build", "--host", "zensical", "--strict")
+    assert result.returncode == 0, result.stderr
+    links = _nav_links(tmp_path / "site")
+    assert any(h.rstrip("/").endswith("cards") for h in links), links
+    assert any("R02.1" in h for h in links) is nav_cards
+
+
+def test_templates_dir_and_the_mkdocs_theme(tmp_path: Path):
+    (tmp_path / "overrides").mkdir()
+    (tmp_path / "overrides" / "index.html").write_text(
+        '<div class="mltrl"><h1 id="trl-cards">{{ title }}</h1><p id="custom">{{ cards | length }} cards</p></div>'
+    )
+    make_site(tmp_path, portfolio(), theme="mkdocs", plugin={"templates_dir": "overrides", "title": "Readiness"})
+    result = mltrl(tmp_path, "build", "--host", "zensical")
+    assert result.returncode == 0, result.stderr
+    assert "Zensical cannot use the mkdocs theme" in result.stderr
+    soup = page(tmp_path / "site", "cards/")
+    assert soup.select_one("#custom").get_text() == "4 cards"
+    assert soup.select_one("div.mltrl h1").get_text() == "Readiness"
+
+
+def test_publishing_workflow_runs_for_real(tmp_path: Path):
+    """The Zensical workflow's commands, run in a copy of the example site (installing aside)."""
+    import yaml
+
+    workflow = yaml.safe_load((EXAMPLES.parent / "github-workflows" / "cards-publish-zensical.yml").read_text())
+    steps = workflow["jobs"]["build"]["steps"]
+    commands = [s["run"] for s in steps if "run" in s and not s["run"].startswith("pip ")]
+    assert "mltrl build --host zensical --strict" in commands
+    assert next(s for s in steps if "upload-pages-artifact" in s.get("uses", ""))["with"]["path"] == "site"
+    root = tmp_path / "wiki"
+    example_site(root)
+    for command in commands:
+        result = mltrl(root, *command.split()[1:])
+        assert result.returncode == 0, (command, result.stderr)
+    assert (root / "site" / "cards" / "R02.1" / "index.html").is_file()
+    ignored = (root / ".gitignore").read_text().splitlines()
+    assert f"/{GENERATED_CONFIG}" in ignored and (root / GENERATED_DIR / ".gitignore").is_file()
