@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -35,6 +36,7 @@ YAML_KEY = "YAML010"
 YAML_TOO_DEEP = "YAML011"
 YAML_UNREADABLE = "YAML012"
 YAML_CONTROL_CHARACTER = "YAML013"
+YAML_NOT_FINITE = "YAML014"
 
 # Control characters other than tab, line feed and carriage return, also when written as escapes.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -156,8 +158,36 @@ class LoadError(Exception):
         return Finding(display, self.line, self.column, Severity.ERROR, self.code, self.message)
 
 
+class NotFinite(LoadError):
+    """A number that is NaN, infinite or too large for a float; the caller adds the position."""
+
+    def __init__(self, text: str, why: str) -> None:
+        shown = text if len(text) <= 40 else text[:40] + "..."
+        super().__init__(YAML_NOT_FINITE, f"{shown!r} is {why}: numbers in cards must be finite")
+
+    def at(self, mark: Any) -> LoadError:
+        return LoadError(self.code, self.message, mark.line + 1, mark.column + 1)
+
+
+_FLOAT_MAX = sys.float_info.max
+
+
+def _finite_int(text: str, digits: str, base: int) -> int:
+    # Base-10 conversion of huge numbers is slow and limited, so length decides first.
+    if base == 10 and len(digits.lstrip("+-0")) > 309:
+        raise NotFinite(text, "too large for a number")
+    value = int(digits, base)
+    if abs(value) > _FLOAT_MAX:
+        raise NotFinite(text, "too large for a number")
+    return value
+
+
 def resolve_plain(text: str) -> Any:
-    """The YAML 1.2 core-schema value of a plain scalar."""
+    """The YAML 1.2 core-schema value of a plain scalar.
+
+    NaN, infinities and numbers too large for a float raise :class:`NotFinite`: every client of
+    the card (JSON, browsers, other validators) must read the same finite number.
+    """
     if _NULL.match(text):
         return None
     if _BOOL_TRUE.match(text):
@@ -165,24 +195,30 @@ def resolve_plain(text: str) -> Any:
     if _BOOL_FALSE.match(text):
         return False
     if _INT10.match(text):
-        return int(text)
+        return _finite_int(text, text, 10)
     if _INT8.match(text):
-        return int(text[2:], 8)
+        return _finite_int(text, text[2:], 8)
     if _INT16.match(text):
-        return int(text[2:], 16)
+        return _finite_int(text, text[2:], 16)
     if _FLOAT.match(text):
-        return float(text)
+        value = float(text)
+        if value in (math.inf, -math.inf):
+            raise NotFinite(text, "too large for a number")
+        return value
     if _INF.match(text):
-        return -math.inf if text.startswith("-") else math.inf
+        raise NotFinite(text, "infinite")
     if _NAN.match(text):
-        return math.nan
+        raise NotFinite(text, "not a number (NaN)")
     return text
 
 
 def _explicit(tag: str, text: str, mark: Any) -> Any:
     if tag in ("tag:yaml.org,2002:str", "!"):
         return text
-    value = resolve_plain(text)
+    try:
+        value = resolve_plain(text)
+    except NotFinite as exc:
+        raise exc.at(mark) from None
     expected = {
         "tag:yaml.org,2002:int": int,
         "tag:yaml.org,2002:float": float,
@@ -243,7 +279,10 @@ class _Composer:
         if tag is not None and tag != "!" and not event.implicit[0]:
             return _explicit(tag, value, event.start_mark)
         if event.style in (None, ""):
-            resolved = resolve_plain(value)
+            try:
+                resolved = resolve_plain(value)
+            except NotFinite as exc:
+                raise exc.at(event.start_mark) from None
             if self.record and resolved.__class__ is not str:  # only schema messages use these
                 self.positions._raw[path] = value
             return resolved
@@ -359,12 +398,33 @@ def decode(raw: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
+#: Line breaks in YAML 1.1 (PyYAML's parser, and ruamel's) but ordinary characters in YAML 1.2:
+#: written raw, they give one card two readings, so only their escapes are allowed.
+_AMBIGUOUS_BREAKS = {"\x85": "next line", "\u2028": "line separator", "\u2029": "paragraph separator"}
+
+
+def _refuse_ambiguous_breaks(text: str) -> None:
+    for char, name in _AMBIGUOUS_BREAKS.items():
+        offset = text.find(char)
+        if offset >= 0:
+            line = text.count("\n", 0, offset) + 1
+            column = offset - text.rfind("\n", 0, offset)
+            escape = "\\N" if char == "\x85" else f"\\u{ord(char):04x}"
+            raise LoadError(
+                YAML_CONTROL_CHARACTER,
+                f'U+{ord(char):04X} ({name}) is read differently by YAML 1.1 and 1.2: write it as "{escape}"',
+                line,
+                column,
+            )
+
+
 def parse_text(text: str, positions: bool = True) -> LoadedDocument:
     """Parse YAML text into data and positions, raising :class:`LoadError` on any problem.
 
     With ``positions=False`` the document's positions are computed only when first asked for,
     which spares a valid card hundreds of small objects it rarely needs.
     """
+    _refuse_ambiguous_breaks(text)
     parser = _Parser(text)
     composer = _Composer(parser, record=positions)
     try:

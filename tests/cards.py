@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from mkdocs_mltrl.checklist import load_checklist
-from mkdocs_mltrl.yaml_loader import resolve_plain
+from mkdocs_mltrl.yaml_loader import NotFinite, resolve_plain
 
 DEFAULT_ITEMS = load_checklist()[0].item_ids  # type: ignore[union-attr]
 
@@ -90,7 +90,12 @@ class _NoAliases(yaml.SafeDumper):
 def _str_for_yaml_12(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     """PyYAML writes YAML 1.1, where `08` is text; cards are read as YAML 1.2, where it is a
     number. Quote every string that YAML 1.2 would read as something else."""
-    style = '"' if not isinstance(resolve_plain(value), str) else None
+    if any(c in value for c in "\x85\u2028\u2029"):  # YAML 1.1 line breaks: written as escapes
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    try:
+        style = '"' if not isinstance(resolve_plain(value), str) else None
+    except NotFinite:  # ".nan", "1e999": numbers a card may not hold, so text here
+        style = '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

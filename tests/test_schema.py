@@ -33,7 +33,7 @@ def test_schema_is_valid_2020_12_with_stable_id(name: str):
     schema = load_schema(name)
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$id"].endswith(f"/v1/{name}")
+    assert schema["$id"] == f"urn:mkdocs-mltrl:schema:v1:{name}"
 
 
 @pytest.mark.parametrize("name", ["card.schema.json", "checklist.schema.json"])
