@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -89,16 +90,27 @@ def example_site(root: Path) -> Path:
 SITES = {"examples": (example_site, "cards"), "variant": (variant_site, "readiness/trl")}
 
 
+HAS_PROPERDOCS = importlib.util.find_spec("properdocs") is not None
+#: The hosts compared with MkDocs (the test extra installs ProperDocs; a bare install may lack it).
+OTHERS = ["zensical", "properdocs"] if HAS_PROPERDOCS or os.environ.get("CI") else ["zensical"]
+
+
+def build_with(host: str, config: Path) -> subprocess.CompletedProcess[str]:
+    if host == "zensical":
+        return mltrl(config.parent, "build", "--host", "zensical", "--strict")
+    return build(config, "--strict", tool=host)
+
+
 @pytest.fixture(scope="module", params=sorted(SITES))
 def both(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """The same site built by MkDocs (the plugin) and by Zensical (`mltrl build --host zensical`)."""
+    """The same site built by MkDocs (the plugin), Zensical (`mltrl build --host zensical`) and ProperDocs."""
     make, prefix = SITES[request.param]
     built: dict[str, Any] = {"prefix": prefix, "name": request.param}
-    for host in ("mkdocs", "zensical"):
+    for host in ("mkdocs", *OTHERS):
         root = tmp_path_factory.mktemp(f"{request.param}-{host}")
         config = make(root)
         started = time.monotonic()
-        result = build(config, "--strict") if host == "mkdocs" else mltrl(root, "build", "--host", "zensical")
+        result = build_with(host, config)
         built[f"{host}_seconds"] = time.monotonic() - started
         assert result.returncode == 0, result.stdout + result.stderr
         assert "Traceback" not in result.stderr
@@ -107,26 +119,28 @@ def both(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     yield built
 
 
-def test_same_files_under_the_cards(both: dict[str, Any]):
-    mkdocs_files, zensical_files = files(both["mkdocs"], both["prefix"]), files(both["zensical"], both["prefix"])
-    assert mkdocs_files == zensical_files
-    assert any(f.endswith("badge.svg") for f in zensical_files)
-    assert f"{both['prefix']}/cards.json" in zensical_files
+@pytest.mark.parametrize("host", OTHERS)
+def test_same_files_under_the_cards(both: dict[str, Any], host: str):
+    mkdocs_files, other_files = files(both["mkdocs"], both["prefix"]), files(both[host], both["prefix"])
+    assert mkdocs_files == other_files
+    assert any(f.endswith("badge.svg") for f in other_files)
+    assert f"{both['prefix']}/cards.json" in other_files
     if both["name"] == "variant":
-        assert f"{both['prefix']}/OLD1/index.html" in zensical_files  # the redirect of a renamed card
+        assert f"{both['prefix']}/OLD1/index.html" in other_files  # the redirect of a renamed card
     for rel in mkdocs_files:
         if not rel.endswith(".html"):  # badges, cards.json, schemas, CSS and JS: byte for byte
-            assert (both["mkdocs"] / rel).read_bytes() == (both["zensical"] / rel).read_bytes(), rel
+            assert (both["mkdocs"] / rel).read_bytes() == (both[host] / rel).read_bytes(), rel
 
 
-def test_same_page_text_and_link_targets(both: dict[str, Any]):
+@pytest.mark.parametrize("host", OTHERS)
+def test_same_page_text_and_link_targets(both: dict[str, Any], host: str):
     pages = sorted(f for f in files(both["mkdocs"], both["prefix"]) if f.endswith("index.html"))
     compared = 0
     for rel in pages:
         if 'http-equiv="refresh"' in (both["mkdocs"] / rel).read_text(encoding="utf-8"):  # a redirect
-            assert (both["mkdocs"] / rel).read_bytes() == (both["zensical"] / rel).read_bytes(), rel
+            assert (both["mkdocs"] / rel).read_bytes() == (both[host] / rel).read_bytes(), rel
             continue
-        ours, theirs = body(both["mkdocs"], rel), body(both["zensical"], rel)
+        ours, theirs = body(both["mkdocs"], rel), body(both[host], rel)
         assert text(ours) == text(theirs), rel
         assert targets(ours) == targets(theirs), rel
         compared += 1
@@ -150,18 +164,19 @@ NAMES = {"examples": "Mixed-variable Bayesian optimisation", "variant": "Mixed o
 CARD_FILES = {"examples": "mixed-bo.yaml", "variant": "R02.1.yaml"}
 
 
-def test_titles_tables_of_contents_and_edit_links(both: dict[str, Any]):
+@pytest.mark.parametrize("host", OTHERS)
+def test_titles_tables_of_contents_and_edit_links(both: dict[str, Any], host: str):
     ext = "index.html" if both["name"] == "variant" else ""
     rel = f"{both['prefix']}/R02.1/{ext}"
-    pages = {host: page(both[host], rel) for host in ("mkdocs", "zensical")}
-    titles = {host: soup.title.get_text().split(" - ")[0] for host, soup in pages.items()}
-    assert titles["mkdocs"] == titles["zensical"] == NAMES[both["name"]]
-    tocs = {host: [a["href"] for a in soup.select("nav.md-nav--secondary a")] for host, soup in pages.items()}
-    assert tocs["zensical"] and set(tocs["zensical"]) == set(tocs["mkdocs"])
-    edits = {host: soup.select_one("a.md-content__button[href*='edit']")["href"] for host, soup in pages.items()}
-    assert edits["zensical"] == edits["mkdocs"]
-    assert edits["zensical"].endswith(f"/edit/main/cards/{CARD_FILES[both['name']]}")
-    index = page(both["zensical"], f"{both['prefix']}/{ext}")
+    pages = {name: page(both[name], rel) for name in ("mkdocs", host)}
+    titles = {name: soup.title.get_text().split(" - ")[0] for name, soup in pages.items()}
+    assert titles["mkdocs"] == titles[host] == NAMES[both["name"]]
+    tocs = {name: [a["href"] for a in soup.select("nav.md-nav--secondary a")] for name, soup in pages.items()}
+    assert tocs[host] and set(tocs[host]) == set(tocs["mkdocs"])
+    edits = {name: soup.select_one("a.md-content__button[href*='edit']")["href"] for name, soup in pages.items()}
+    assert edits[host] == edits["mkdocs"]
+    assert edits[host].endswith(f"/edit/main/cards/{CARD_FILES[both['name']]}")
+    index = page(both[host], f"{both['prefix']}/{ext}")
     assert index.select_one("a.md-content__button[href*='edit']") is None  # nothing to edit: it is generated
 
 
@@ -173,15 +188,19 @@ def test_search_finds_a_card_by_id_and_name(both: dict[str, Any]):
     assert "R02.1" in words and NAMES[both["name"]] in words
 
 
-def test_hostile_card_stays_inert_under_zensical(both: dict[str, Any]):
-    if both["name"] != "variant":
-        pytest.skip("the hostile card is in the variant site")
-    raw = (both["zensical"] / both["prefix"] / "EVIL" / "index.html").read_text(encoding="utf-8")
-    soup = BeautifulSoup(raw, "html.parser")
-    assert not [s for s in soup.find_all("script") if "alert" in (s.string or "")]
-    assert soup.find("img", onerror=True) is None
-    assert "<" not in soup.title.get_text() and "script" in soup.title.get_text()
-    assert "{{ 7*7 }}" in soup.get_text()
+def test_card_text_stays_inert_under_zensical(both: dict[str, Any]):
+    site = both["zensical"]
+    pages = sorted(f for f in files(site, both["prefix"]) if f.endswith(".html"))
+    if both["name"] == "variant":
+        assert f"{both['prefix']}/EVIL/index.html" in pages
+    for rel in pages:
+        soup = BeautifulSoup((site / rel).read_text(encoding="utf-8"), "html.parser")
+        assert not [s for s in soup.find_all("script") if "alert" in (s.string or "")], rel
+        assert soup.find("img", onerror=True) is None, rel
+        assert "<" not in soup.title.get_text(), rel
+    if both["name"] == "variant":
+        evil = page(site, f"{both['prefix']}/EVIL/index.html")
+        assert "script" in evil.title.get_text() and "{{ 7*7 }}" in evil.get_text()
 
 
 def test_nav_holds_the_index(both: dict[str, Any]):
@@ -223,6 +242,15 @@ def test_card_error_fails_the_wrapper_before_anything_is_written(tmp_path: Path)
     assert POSITIONED in validate.stdout
     assert not (tmp_path / "site").exists()
     assert not (tmp_path / GENERATED_CONFIG).exists()
+
+
+@pytest.mark.parametrize("host", ["mkdocs", *OTHERS])
+def test_card_error_fails_every_host(tmp_path: Path, host: str):
+    config = make_site(tmp_path, portfolio())
+    broken(tmp_path)
+    result = build_with(host, config)
+    assert result.returncode == 1
+    assert POSITIONED in result.stderr and "Traceback" not in result.stderr
 
 
 def test_card_error_fails_zensical_itself(tmp_path: Path):
