@@ -104,8 +104,35 @@ def fast_validator_for(schema_name: str) -> Callable[[Any], Any]:
     """
     flat = flatten(load_schema(schema_name))
     flat["$schema"] = "http://json-schema.org/draft-07/schema#"  # the same keywords, flattened
-    compiled: Callable[[Any], Any] = fastjsonschema.compile(flat, formats={"date": _is_date})
-    return compiled
+    formats: dict[str, Any] = {"date": _is_date}
+    try:
+        return _compile_lean(flat, formats)
+    except Exception:  # pragma: no cover - another fastjsonschema: its own compile does the same
+        compiled: Callable[[Any], Any] = fastjsonschema.compile(flat, formats=formats)
+        return compiled
+
+
+_RAISE = re.compile(r"^(\s*)raise JsonSchemaValueException\(.*\)$", re.M)
+
+
+def _compile_lean(schema: dict[str, Any], formats: dict[str, Any]) -> Callable[[Any], Any]:
+    """fastjsonschema's validator, raising one prepared exception instead of building a message.
+
+    Branches of ``if``/``oneOf`` fail by raising (a history event tries each event kind), and
+    each raise formats a message and rebuilds the schema part it failed as a dict literal. The
+    verdict is all this validator gives, so every raise is made cheap; nothing else changes.
+    """
+    resolver, generator = fastjsonschema._factory(schema, {}, formats, True, True, True, True)
+    state = dict(generator.global_state)
+    state["_FAILED"] = fastjsonschema.JsonSchemaValueException("invalid")
+    # The code is fastjsonschema's, generated from the project's own schema.
+    exec(_RAISE.sub(r"\1raise _FAILED", generator.func_code), state)
+    function = state[resolver.get_scope_name()]
+
+    def validate(data: Any) -> Any:
+        return function(data, custom_formats=formats)
+
+    return validate
 
 
 def is_valid_fast(data: Any, schema_name: str = "card.schema.json") -> bool:

@@ -158,6 +158,16 @@ class LoadError(Exception):
         return Finding(display, self.line, self.column, Severity.ERROR, self.code, self.message)
 
 
+#: The plain scalars that are not text, by spelling (numbers aside).
+_WORDS: dict[str, Any] = {
+    **dict.fromkeys(("", "~", "null", "Null", "NULL")),
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+}
+#: Every number of the core schema (and .inf, .nan) starts with one of these.
+_NUMBER_START = frozenset("0123456789+-.")
+
+
 class NotFinite(LoadError):
     """A number that is NaN, infinite or too large for a float; the caller adds the position."""
 
@@ -188,6 +198,10 @@ def resolve_plain(text: str) -> Any:
     NaN, infinities and numbers too large for a float raise :class:`NotFinite`: every client of
     the card (JSON, browsers, other validators) must read the same finite number.
     """
+    if text in _WORDS:
+        return _WORDS[text]
+    if text[0] not in _NUMBER_START and text[-1] != "\n":  # most values: words
+        return text
     if _NULL.match(text):
         return None
     if _BOOL_TRUE.match(text):
@@ -243,9 +257,11 @@ class _Composer:
     positions are tuples and events are dispatched by type, not by a chain of checks.
     """
 
-    def __init__(self, parser: Any, record: bool = True) -> None:
+    def __init__(self, parser: Any, record: bool = True, clean: bool = False) -> None:
         self.parser = parser
         self.record = record
+        #: The text holds no control character and no escape: no value can hold one.
+        self.clean = clean
         self.positions = Positions()
 
     @staticmethod
@@ -266,7 +282,7 @@ class _Composer:
 
     def _scalar(self, event: Any, path: Path_) -> Any:
         value = event.value
-        bad = _CONTROL.search(value)
+        bad = None if self.clean else _CONTROL.search(value)
         if bad:
             mark = event.start_mark
             raise LoadError(
@@ -426,7 +442,7 @@ def parse_text(text: str, positions: bool = True) -> LoadedDocument:
     """
     _refuse_ambiguous_breaks(text)
     parser = _Parser(text)
-    composer = _Composer(parser, record=positions)
+    composer = _Composer(parser, record=positions, clean="\\" not in text and not _CONTROL.search(text))
     try:
         data = composer.document()
     except _Retry:
