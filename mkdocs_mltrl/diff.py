@@ -16,6 +16,9 @@ from .portfolio import CARD_SUFFIXES, CardFile, Portfolio, build_portfolio, disc
 
 WORKING_TREE = "working tree"
 
+#: How a status the card leaves out is written (never as a default value).
+NOT_STATED = "not stated"
+
 
 class GitError(Exception):
     """git could not answer (not a repository, unknown revision, git missing)."""
@@ -120,10 +123,10 @@ def _compare(before: Card, after: Card, base: Portfolio, head: Portfolio, rename
         old = old_reqs.get(req.id)
         if old is None:
             req_changes.append({"id": req.id, "before": None, "after": req.status})
-            lines.append(f"Requirement {md(req.id)} added ({req.status})")
+            lines.append(f"Requirement {md(req.id)} added ({req.status or NOT_STATED})")
         elif old.status != req.status:
             req_changes.append({"id": req.id, "before": old.status, "after": req.status})
-            lines.append(f"Requirement {md(req.id)}: {old.status} → {req.status}")
+            lines.append(f"Requirement {md(req.id)}: {old.status or NOT_STATED} → {req.status or NOT_STATED}")
     for req_id in sorted(set(old_reqs) - {r.id for r in after.requirements}, key=requirement_sort_key):
         req_changes.append({"id": req_id, "before": old_reqs[req_id].status, "after": None})
         lines.append(f"Requirement {md(req_id)} removed")
@@ -137,7 +140,9 @@ def _compare(before: Card, after: Card, base: Portfolio, head: Portfolio, rename
             risk_changes.append(
                 {"id": risk.id, "title": risk.title, "before": None, "after": risk.score, "status": risk.status}
             )
-            lines.append(f"New risk {md(risk.id)} “{md(risk.title)}”: score {risk.score:.2f} ({risk.status})")
+            lines.append(
+                f"New risk {md(risk.id)} “{md(risk.title)}”: score {risk.score:.2f} ({risk.status or NOT_STATED})"
+            )
         elif (old_risk.score, old_risk.status) != (risk.score, risk.status):
             risk_changes.append(
                 {
@@ -150,7 +155,11 @@ def _compare(before: Card, after: Card, base: Portfolio, head: Portfolio, rename
             )
             lines.append(
                 f"Risk {md(risk.id)}: score {old_risk.score:.2f} → {risk.score:.2f}"
-                + (f", {old_risk.status} → {risk.status}" if old_risk.status != risk.status else "")
+                + (
+                    f", {old_risk.status or NOT_STATED} → {risk.status or NOT_STATED}"
+                    if old_risk.status != risk.status
+                    else ""
+                )
             )
     for req in after.requirements:
         old_req = old_reqs.get(req.id)

@@ -57,7 +57,7 @@ class Requirement:
     kind: str = "research"
     verification: str | None = None
     validation: str | None = None
-    status: str = "proposed"
+    status: str | None = None  # None: the card does not say (shown as "not stated")
     risk: RiskEstimate | None = None
     index: int = 0
 
@@ -79,7 +79,7 @@ class Risk:
     estimate: RiskEstimate
     mitigation: str | None = None
     owner: Person | None = None
-    status: str = "open"
+    status: str | None = None  # None: the card does not say
     requirements: tuple[str, ...] = ()
     index: int = 0
 
@@ -92,8 +92,12 @@ class Risk:
 class TestSuite:
     name: str
     kind: str
-    status: str = "planned"
+    status: str | None = None  # None: the card does not say
     link: str | None = None
+
+    @property
+    def passing(self) -> bool:
+        return self.status == "passing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,7 +366,7 @@ def card_from_data(
                 kind=r.get("kind", "research"),
                 verification=r.get("verification"),
                 validation=r.get("validation"),
-                status=r.get("status", "proposed"),
+                status=r.get("status"),
                 risk=_estimate(r.get("risk")),
                 index=i,
             )
@@ -375,7 +379,7 @@ def card_from_data(
                 estimate=RiskEstimate(float(r["p_failure"]), int(r["value"])),
                 mitigation=r.get("mitigation"),
                 owner=Person.parse(r["owner"]) if r.get("owner") else None,
-                status=r.get("status", "open"),
+                status=r.get("status"),
                 requirements=tuple(r.get("requirements") or ()),
                 index=i,
             )
@@ -386,8 +390,7 @@ def card_from_data(
         unacceptable_use=intended.get("unacceptable"),
         testing_summary=testing.get("summary"),
         suites=tuple(
-            TestSuite(s["name"], s["kind"], s.get("status", "planned"), s.get("link"))
-            for s in testing.get("suites") or ()
+            TestSuite(s["name"], s["kind"], s.get("status"), s.get("link")) for s in testing.get("suites") or ()
         ),
         data_summary=data_section.get("summary"),
         datasets=tuple(

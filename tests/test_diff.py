@@ -79,7 +79,7 @@ def test_markdown_summary_of_the_working_tree(repo: Path):
     assert "`R13\\.2` → **P13\\.2** Forecasts" in out
     assert "- Level 3 → 4: graduated, now *Proof of Concept \\(PoC\\) Development*" in out
     assert "- Requirement 1: verified → in-progress" in out
-    assert "- New risk K9 “New \\*risk\\* \\@team”: score 4.00 (open)" in out
+    assert "- New risk K9 “New \\*risk\\* \\@team”: score 4.00 (not stated)" in out
     assert "- Ethics `misuse`: done → open" in out
     assert "- Gates: met → 1 missing (MLTRL132)" in out
     assert "- Level 4 → 2: switched back (embedded switchback)" in out
