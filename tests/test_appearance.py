@@ -420,9 +420,38 @@ def test_card_prints_as_a_review_report(browser: Any, sites: dict[str, Any], sch
     cut = [c for c in cells if c.split() and not any(Counter(c.split()) <= page for page in words)]
     assert len(cells) > 40 and cut == []
     subprocess.run(["pdftoppm", "-r", "40", str(pdf), str(tmp_path / "page")], check=True)
+    subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "2", str(pdf), str(ARTIFACTS / f"{theme}-{scheme}-print")],
+                   check=True)  # fmt: skip
     images = sorted(tmp_path.glob("page*.ppm"))
     assert len(images) == pages
     colour = rgb_of(light)
     assert sum(has_colour(ppm_pixels(image)[2], colour) for image in images) > 200  # risk colours are printed
     width, _, first = ppm_pixels(images[0])
     assert first[:3] == b"\xff\xff\xff" and first[3 * (width - 1) : 3 * width] == b"\xff\xff\xff"  # white paper
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_every_card_of_the_sites_own_portfolio_prints_with_its_header(
+    browser: Any, sites: dict[str, Any], tmp_path: Path
+):
+    theme = sites["theme"]
+    visit = Visit(browser, sites["own"] + "cards/")
+    urls = card_urls(visit)
+    assert urls
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for number, url in enumerate(urls):
+        visit.page.goto(url, wait_until="load")
+        card_id, level = visit.page.evaluate(
+            "() => { const c = document.querySelector('.mltrl-card'); return [c.dataset.cardId, c.dataset.level]; }"
+        )
+        pdf = tmp_path / f"{card_id}.pdf"
+        visit.page.pdf(path=str(pdf), prefer_css_page_size=True)
+        first = subprocess.run(
+            ["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert f"{card_id} · Level {level}" in first and f"built {BUILD_DATE}" in first, card_id
+        assert "page 1 of" in first
+        if number == 0:
+            subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "2", str(pdf),
+                            str(ARTIFACTS / f"{theme}-own-print")], check=True)  # fmt: skip
+    visit.check_clean()
