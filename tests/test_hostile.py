@@ -154,6 +154,17 @@ CORPUS: dict[str, str | bytes] = {
     "python-tag.yaml": "mltrl: !!python/object/apply:os.system ['touch pwned']\n",
     "traversal.yaml": "mltrl: 1\nid: ../../etc\nname: x\nlevel: 0\nsummary: s\nowners: [a]\n",
     "huge.yaml": "summary: " + "y" * 1_100_000 + "\n",
+    "nan.yaml": "mltrl: 1\nid: NAN1\nname: x\nlevel: 0\nsummary: s\nowners: [a]\n"
+    "risks: [{id: K, title: t, p_failure: .nan, value: 3}]\n",
+    "tagged-nan.yaml": "mltrl: 1\nid: NAN2\nname: x\nlevel: 0\nsummary: s\nowners: [a]\nx-score: !!float .NaN\n",
+    "inf.yaml": "mltrl: 1\nid: INF1\nname: x\nlevel: -.inf\nsummary: s\nowners: [a]\n",
+    "overflow.yaml": "mltrl: 1\nid: BIG1\nname: x\nlevel: 0\nsummary: s\nowners: [a]\nx-n: 1e400\n",
+    "huge-int.yaml": "mltrl: 1\nid: BIG2\nname: x\nlevel: " + "9" * 5000 + "\nsummary: s\nowners: [a]\n",
+    "raw-line-separator.yaml": "mltrl: 1\nid: LS1\nname: a\u2028b\nlevel: 0\nsummary: s\nowners: [a]\n",
+    "control-link.yaml": 'mltrl: 1\nid: CL1\nname: x\nlevel: 0\nsummary: s\nowners: [a]\nlinks: {code: "\\u0001javascript:alert(1)"}\n',
+    "impossible-date.yaml": "mltrl: 1\nid: D1\nname: x\nlevel: 0\nsummary: s\nowners: [a]\n"
+    "history: [{date: 2023-02-30, event: start, level: 0}]\n",
+    "slow-owner.yaml": "mltrl: 1\nid: SO1\nname: x\nlevel: 0\nsummary: s\nowners: ['" + "a" * 200_000 + "<']\n",
 }
 
 
@@ -186,6 +197,13 @@ def test_corpus_ends_in_positioned_findings(tmp_path: Path):
     assert by_file["traversal.yaml"] == {"schema"}
     assert by_file["huge.yaml"] == {"YAML006"}
     assert by_file["link-out.yaml"] == {"IO001"}
+    for name in ("nan.yaml", "tagged-nan.yaml", "inf.yaml", "overflow.yaml", "huge-int.yaml"):
+        assert by_file[name] == {"YAML014"}, name
+    assert by_file["raw-line-separator.yaml"] == by_file["control-link.yaml"] == {"YAML013"}
+    assert by_file["impossible-date.yaml"] == by_file["slow-owner.yaml"] == {"schema"}
+    messages = {f["file"].rsplit("/", 1)[-1]: f["message"] for f in findings}
+    assert messages["nan.yaml"] == "'.nan' is not a number (NaN): numbers in cards must be finite"
+    assert messages["impossible-date.yaml"] == "history[0].date: '2023-02-30' is not a calendar date"
     assert not (tmp_path / "pwned").exists()
     assert set(tmp_path.rglob("*")) == before
 
