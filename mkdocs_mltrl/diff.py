@@ -9,15 +9,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .changes import FieldChange, change_markdown, code, diff_data
 from .checklist import Checklist
 from .gates import GateMode
 from .model import Card, requirement_sort_key
 from .portfolio import CARD_SUFFIXES, CardFile, Portfolio, build_portfolio, discover
+from .yaml_loader import LoadError, decode, parse_text, read_limited
 
 WORKING_TREE = "working tree"
 
 #: How a status the card leaves out is written (never as a default value).
 NOT_STATED = "not stated"
+
+#: Field lines shown per card in the Markdown; the JSON holds every one.
+MAX_FIELD_LINES = 60
+#: Fields reported in the card's headline instead of as field changes.
+_HEADLINE_FIELDS = ("level", "status")
 
 
 class GitError(Exception):
@@ -35,12 +42,38 @@ def _git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
 
 
 def repo_root(start: Path) -> Path:
-    return Path(_git(start, "rev-parse", "--show-toplevel").decode().strip())
+    try:
+        return Path(_git(start, "rev-parse", "--show-toplevel").decode().strip())
+    except GitError as exc:
+        if str(exc).startswith("cannot run git"):
+            raise
+        raise GitError(f"{start} is not inside a git repository: run mltrl diff in a clone") from None
+
+
+def check_revision(repo: Path, revision: str) -> None:
+    """Raise a clear :class:`GitError` unless ``revision`` names a commit."""
+    if not revision or revision.startswith("-") or any(c.isspace() or ord(c) < 32 for c in revision):
+        raise GitError(f"{revision!r} is not a revision: give a branch, tag or commit, e.g. origin/main")
+    try:
+        _git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+        return
+    except GitError:
+        pass
+    try:
+        kind = _git(repo, "cat-file", "-t", revision).decode().strip()
+    except GitError:
+        kind = ""
+    if kind:
+        raise GitError(f"{revision!r} names a {kind}, not a commit: give a branch, tag or commit")
+    raise GitError(
+        f"no revision {revision!r} in this repository: give a branch, tag or commit, e.g. origin/main"
+        " (a branch of a remote needs `git fetch` first)"
+    )
 
 
 def files_at(repo: Path, revision: str, folder: str) -> list[CardFile]:
     """The card files under ``folder`` (relative to the repository root) at a revision."""
-    _git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    check_revision(repo, revision)
     listing = _git(repo, "ls-tree", "-r", "-z", "--name-only", revision, "--", folder or ".")
     names = sorted(n for n in listing.decode("utf-8", "surrogateescape").split("\0") if n.endswith(CARD_SUFFIXES))
     names = [n for n in names if not any(part.startswith(".") for part in n.split("/"))]
@@ -71,6 +104,7 @@ class CardChange:
     renamed_from: str | None = None
     lines: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+    fields: list[FieldChange] = field(default_factory=list)
 
 
 @dataclass
@@ -103,7 +137,40 @@ def _gate_text(portfolio: Portfolio, card: Card) -> str:
     return "met" if report.passed else f"{len(report.missing)} missing ({', '.join(g.code for g in report.missing)})"
 
 
-def _compare(before: Card, after: Card, base: Portfolio, head: Portfolio, renamed_from: str | None) -> CardChange:
+def card_data(card_file: CardFile) -> tuple[str, Any] | None:
+    """The display name and loaded data of a card file, or None when it does not load."""
+    try:
+        raw = card_file.content if card_file.content is not None else read_limited(card_file.path)
+        return card_file.display, parse_text(decode(raw), positions=False).data
+    except LoadError:
+        return None
+
+
+def _data_of(card: Card, known: dict[str, Any]) -> Any:
+    if card.file in known:
+        return known[card.file]
+    try:
+        return parse_text(card.source_text, positions=False).data if card.source_text else {}
+    except LoadError:
+        return {}
+
+
+def _system_change(before: Card, after: Card, base: Portfolio, head: Portfolio) -> dict[str, Any] | None:
+    old, new = base.system.get(before.id), head.system.get(after.id)
+    if old is None or new is None or old.level == new.level:
+        return None
+    return {"before": old.level, "after": new.level, "limited_by": new.limited_by}
+
+
+def _compare(
+    before: Card,
+    after: Card,
+    base: Portfolio,
+    head: Portfolio,
+    renamed_from: str | None,
+    old_data: Any = None,
+    new_data: Any = None,
+) -> CardChange:
     change = CardChange(after, before, renamed_from)
     lines, data = change.lines, change.data
     if before.level != after.level:
@@ -112,27 +179,52 @@ def _compare(before: Card, after: Card, base: Portfolio, head: Portfolio, rename
         kind = "graduated" if after.level > before.level else "switched back"
         switchbacks = [e.switchback for e in new_events if e.event == "switchback" and e.switchback]
         detail = f" ({', '.join(switchbacks)} switchback)" if switchbacks and after.level < before.level else ""
-        lines.append(f"Level {before.level} → {after.level}: {kind}{detail}, now *{md(after.level_info.name)}*")
+        lines.append(f"**Level {before.level} → {after.level}**: {kind}{detail}, now *{md(after.level_info.name)}*")
         data["level"] = {"before": before.level, "after": after.level, "change": kind, "switchbacks": switchbacks}
+    system = _system_change(before, after, base, head)
+    if system:
+        data["system_level"] = system
+        if (system["before"], system["after"]) != (before.level, after.level) or system["limited_by"]:
+            limited = f", limited by {code(system['limited_by'])}" if system["limited_by"] else ""
+            lines.append(f"**System level {system['before']} → {system['after']}**{limited}")
     if before.status != after.status:
-        lines.append(f"Status {before.status} → {after.status}")
+        lines.append(f"Status {code(before.status or NOT_STATED)} → {code(after.status or NOT_STATED)}")
         data["status"] = {"before": before.status, "after": after.status}
+    gates_before, gates_after = _gate_text(base, before), _gate_text(head, after)
+    if gates_before != gates_after:
+        lines.append(f"Gates: {gates_before} → {gates_after}")
+    data["gates"] = {
+        "before": [g.code for g in base.gates[before.id].missing],
+        "after": [g.code for g in head.gates[after.id].missing],
+    }
+    _requirement_and_risk_summary(before, after, change)
+    if old_data is not None and new_data is not None:
+        change.fields = [
+            c for c in diff_data(old_data, new_data) if not (len(c.path) == 1 and c.path[0] in _HEADLINE_FIELDS)
+        ]
+    data["fields"] = [c.as_dict() for c in change.fields]
+    shown = [change_markdown(c) for c in change.fields[:MAX_FIELD_LINES]]
+    if len(change.fields) > MAX_FIELD_LINES:
+        shown.append(f"… and {len(change.fields) - MAX_FIELD_LINES} more fields (`mltrl diff --format json`)")
+    lines.extend(shown)
+    return change
+
+
+def _requirement_and_risk_summary(before: Card, after: Card, change: CardChange) -> None:
+    """Requirement statuses, risk scores and ethics answers, as data for scripts; risk scores also
+    as lines, since a score is computed rather than written in the card."""
+    data, lines = change.data, change.lines
     old_reqs = {r.id: r for r in before.requirements}
-    req_changes = []
+    req_changes: list[dict[str, Any]] = []
     for req in sorted(after.requirements, key=lambda r: requirement_sort_key(r.id)):
         old = old_reqs.get(req.id)
-        if old is None:
-            req_changes.append({"id": req.id, "before": None, "after": req.status})
-            lines.append(f"Requirement {md(req.id)} added ({req.status or NOT_STATED})")
-        elif old.status != req.status:
-            req_changes.append({"id": req.id, "before": old.status, "after": req.status})
-            lines.append(f"Requirement {md(req.id)}: {old.status or NOT_STATED} → {req.status or NOT_STATED}")
+        if old is None or old.status != req.status:
+            req_changes.append({"id": req.id, "before": old.status if old else None, "after": req.status})
     for req_id in sorted(set(old_reqs) - {r.id for r in after.requirements}, key=requirement_sort_key):
         req_changes.append({"id": req_id, "before": old_reqs[req_id].status, "after": None})
-        lines.append(f"Requirement {md(req_id)} removed")
     if req_changes:
         data["requirements"] = req_changes
-    risk_changes = []
+    risk_changes: list[dict[str, Any]] = []
     old_risks = {r.id: r for r in before.risks}
     for risk in after.risks:
         old_risk = old_risks.get(risk.id)
@@ -140,9 +232,7 @@ def _compare(before: Card, after: Card, base: Portfolio, head: Portfolio, rename
             risk_changes.append(
                 {"id": risk.id, "title": risk.title, "before": None, "after": risk.score, "status": risk.status}
             )
-            lines.append(
-                f"New risk {md(risk.id)} “{md(risk.title)}”: score {risk.score:.2f} ({risk.status or NOT_STATED})"
-            )
+            lines.append(f"Risk {code(risk.id)}: new, score {risk.score:.2f}")
         elif (old_risk.score, old_risk.status) != (risk.score, risk.status):
             risk_changes.append(
                 {
@@ -153,21 +243,15 @@ def _compare(before: Card, after: Card, base: Portfolio, head: Portfolio, rename
                     "status": risk.status,
                 }
             )
-            lines.append(
-                f"Risk {md(risk.id)}: score {old_risk.score:.2f} → {risk.score:.2f}"
-                + (
-                    f", {old_risk.status or NOT_STATED} → {risk.status or NOT_STATED}"
-                    if old_risk.status != risk.status
-                    else ""
-                )
-            )
+            if old_risk.score != risk.score:
+                lines.append(f"Risk {code(risk.id)}: score {old_risk.score:.2f} → {risk.score:.2f}")
     for req in after.requirements:
         old_req = old_reqs.get(req.id)
         if req.risk and old_req and old_req.risk and old_req.risk.score != req.risk.score:
             risk_changes.append(
                 {"id": f"R{req.id}", "title": req.text, "before": old_req.risk.score, "after": req.risk.score}
             )
-            lines.append(f"Requirement {md(req.id)} risk: score {old_req.risk.score:.2f} → {req.risk.score:.2f}")
+            lines.append(f"Requirement {code(req.id)} risk: score {old_req.risk.score:.2f} → {req.risk.score:.2f}")
     if risk_changes:
         data["risks"] = risk_changes
     ethics = []
@@ -176,20 +260,19 @@ def _compare(before: Card, after: Card, base: Portfolio, head: Portfolio, rename
         now = after.ethics[item].status if item in after.ethics else None
         if was != now:
             ethics.append({"item": item, "before": was, "after": now})
-            lines.append(f"Ethics `{item}`: {was or 'unanswered'} → {now or 'unanswered'}")
     if ethics:
         data["ethics"] = ethics
-    gates_before, gates_after = _gate_text(base, before), _gate_text(head, after)
-    if gates_before != gates_after:
-        lines.append(f"Gates: {gates_before} → {gates_after}")
-    data["gates"] = {
-        "before": [g.code for g in base.gates[before.id].missing],
-        "after": [g.code for g in head.gates[after.id].missing],
-    }
-    return change
 
 
-def compare(base: Portfolio, head: Portfolio, base_name: str, head_name: str) -> PortfolioDiff:
+def compare(
+    base: Portfolio,
+    head: Portfolio,
+    base_name: str,
+    head_name: str,
+    base_data: dict[str, Any] | None = None,
+    head_data: dict[str, Any] | None = None,
+) -> PortfolioDiff:
+    """The differences between two portfolios; ``*_data`` map card files to their loaded data."""
     head_by_id = {c.id.lower(): c for c in head.cards}
     head_by_alias = {a.lower(): c for c in head.cards for a in c.aliases}
     matched: set[str] = set()
@@ -203,8 +286,14 @@ def compare(base: Portfolio, head: Portfolio, base_name: str, head_name: str) ->
             removed.append(old)
             continue
         matched.add(new.id.lower())
-        change = _compare(old, new, base, head, renamed_from)
+        if old.source_text == new.source_text and not renamed_from and old.source_text:
+            continue
+        change = _compare(
+            old, new, base, head, renamed_from, _data_of(old, base_data or {}), _data_of(new, head_data or {})
+        )
         if change.lines or renamed_from or old.source_text != new.source_text:
+            if not change.lines and not renamed_from:
+                change.lines.append("Only comments or layout changed: the card's data is the same.")
             changed.append(change)
     added = [c for c in head.cards if c.id.lower() not in matched]
     return PortfolioDiff(base_name, head_name, added, removed, changed, len(base.errors), len(head.errors), head, base)
@@ -219,39 +308,43 @@ def diff_revisions(start: Path, cards_dir: Path, base: str, head: str | None, ch
     head_files = files_at(repo, head, folder) if head else working_files(repo, folder)
     base_portfolio = build_portfolio(base_files, checklist, GateMode.WARN)
     head_portfolio = build_portfolio(head_files, checklist, GateMode.WARN)
-    return compare(base_portfolio, head_portfolio, base, head or WORKING_TREE)
+    base_data = dict(found for f in base_files if (found := card_data(f)) is not None)
+    head_data = dict(found for f in head_files if (found := card_data(f)) is not None)
+    return compare(base_portfolio, head_portfolio, base, head or WORKING_TREE, base_data, head_data)
 
 
 def _card_line(card: Card, portfolio: Portfolio) -> str:
     return (
-        f"**{md(card.id)}** {md(card.name)}: level {card.level} ({md(card.level_info.name)}), "
+        f"**{code(card.id)}** {code(card.name)}: level {card.level} ({md(card.level_info.name)}), "
         f"gates {_gate_text(portfolio, card)}"
     )
 
 
 def as_markdown(result: PortfolioDiff) -> str:
+    """The comment: card text only ever inside code spans, so it cannot add markup, HTML, images,
+    mentions or references, nor break the layout."""
     out = ["## TRL Card changes", ""]
     modified = [c for c in result.changed if not c.renamed_from]
     out.append(
         f"{len(modified)} changed, {len(result.added)} added, {len(result.removed)} removed, "
-        f"{len(result.renamed)} renamed (`{md(result.base)}` → `{md(result.head)}`)"
+        f"{len(result.renamed)} renamed ({code(result.base)} → {code(result.head)})"
     )
     if not (result.changed or result.added or result.removed):
         out += ["", "No card changed."]
     if result.head_errors:
-        out += ["", f"⚠️ {result.head_errors} error(s) in the cards at `{md(result.head)}`: run `mltrl validate`."]
+        out += ["", f"⚠️ {result.head_errors} error(s) in the cards at {code(result.head)}: run `mltrl validate`."]
     if result.added:
         out += ["", "### Added", ""] + [f"- {_card_line(c, result.head_portfolio)}" for c in result.added]
     if result.removed:
         out += ["", "### Removed", ""] + [f"- {_card_line(c, result.base_portfolio)}" for c in result.removed]
     if result.renamed:
         out += ["", "### Renamed", ""] + [
-            f"- `{md(c.renamed_from or '')}` → **{md(c.card.id)}** {md(c.card.name)}" for c in result.renamed
+            f"- {code(c.renamed_from or '')} → **{code(c.card.id)}** {code(c.card.name)}" for c in result.renamed
         ]
     for change in result.changed:
         if not change.lines:
             continue
-        out += ["", f"### {md(change.card.id)}: {md(change.card.name)}", ""]
+        out += ["", f"### {code(change.card.id)} {code(change.card.name)}", ""]
         out += [f"- {line}" for line in change.lines]
     return "\n".join(out) + "\n"
 
