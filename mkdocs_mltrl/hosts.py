@@ -125,7 +125,9 @@ def _build(args: argparse.Namespace) -> int:
     status, generated = _generate(config, args.strict)
     if status != EXIT_OK or generated is None:
         return status
-    return _run([sys.executable, "-m", "zensical", "build", "-f", str(generated.config_file), *strict], config.parent)
+    from .zensical import build_here
+
+    return build_here(generated.config_file, args.strict)
 
 
 def _watched(inputs: Sequence[Path]) -> set[tuple[str, int, int]]:

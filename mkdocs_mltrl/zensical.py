@@ -214,7 +214,7 @@ def generate(config_file: Path) -> Generated:
     custom = theme.get("custom_dir")
     inputs = [config_file, settings.cards_dir, docs, settings.checklist, settings.templates_dir]
     inputs += [base / str(custom)] if custom else []
-    loaded = load_card_site(settings, base, directory_urls)
+    loaded = load_card_site(settings, base, directory_urls, _CARD_CACHE)  # shared with the extension
     out = Generated(loaded, base / GENERATED_CONFIG, inputs=[p for p in inputs if p is not None])
     site = loaded.site
     if site is None:
@@ -263,6 +263,22 @@ def generate(config_file: Path) -> Generated:
         out.config_file.write_text(config, encoding="utf-8")
         out.changed += 1
     return out
+
+
+def build_here(config_file: Path, strict: bool) -> int:
+    """Run `zensical build` on a generated config in this process: the cards parsed while
+    generating are not parsed again. Returns Zensical's exit status."""
+    from zensical.main import cli
+
+    here = Path.cwd()
+    os.chdir(config_file.parent)  # Zensical keeps its cache in the working folder
+    try:
+        cli.main(["build", "-f", str(config_file), *(["--strict"] if strict else [])], prog_name="zensical")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        os.chdir(here)
+    return 0
 
 
 def _nav_has(nav: Any, target: str) -> bool:
