@@ -465,10 +465,10 @@ class MltrlExtension(Extension):
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md: Markdown) -> None:
-        try:
-            from zensical.extensions.context import ContextPreprocessor
-        except ImportError:
-            return  # not Zensical: MkDocs builds the cards with the plugin
+        if "zensical.extensions.context" not in sys.modules:
+            return  # not Zensical (which imports it before it renders): MkDocs builds the cards itself
+        from zensical.extensions.context import ContextPreprocessor
+
         context = ContextPreprocessor.from_markdown(md)
         if context is None:
             return
