@@ -3,25 +3,17 @@ gate gaps, and the component graph's layout. Shared by the portfolio page and `m
 
 from __future__ import annotations
 
-import os
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
+from .clock import build_date as build_date
 from .model import Card
 from .portfolio import Portfolio
 
 DEFAULT_STALE_AFTER_DAYS = 180
-
-
-def build_date() -> date:
-    """Today, or the date of ``SOURCE_DATE_EPOCH`` when set (reproducible builds, tests)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
-    return date.today()
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from .diff import GitError, diff_revisions
 from .diff import as_data as diff_as_data
 from .diff import as_markdown as diff_as_markdown
 from .findings import Severity
-from .gates import GateMode
+from .gates import GateMode, gates_data, gates_markdown, load_gates
 from .levels import LevelTable
 from .portfolio import CardPathError, display_path, load_portfolio
 from .reporting import as_github, as_json, as_text, portfolio_text
@@ -32,6 +32,11 @@ def _config_options(parser: argparse.ArgumentParser, checklist: bool = True) -> 
     parser.add_argument("--config", type=Path, help="an mkdocs.yml whose mltrl plugin options supply the defaults")
     if checklist:
         parser.add_argument("--checklist", type=Path, help="ethics checklist YAML file (default: the shipped one)")
+        parser.add_argument(
+            "--gates-file",
+            type=Path,
+            help="an organisation's gates file, applied to the built-in gates (default: gates_file in mkdocs.yml)",
+        )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -114,6 +119,15 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=["markdown", "json"], default="markdown")
     _config_options(diff, checklist=True)
     hosts.add_commands(commands)
+
+    gates = commands.add_parser(
+        "gates",
+        help="print the readiness gates in force, with each one's exact predicate",
+        description="The built-in gates with the gates file applied, as Markdown (the docs' gates page), "
+        "text or JSON. Exit 1 when the gates file has errors.",
+    )
+    gates.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    _config_options(gates, checklist=True)
     return parser
 
 
@@ -126,11 +140,15 @@ def _settings(args: argparse.Namespace) -> Settings:
     from_config = settings_from_config(config) if config is not None else None
     base = from_config or Settings(cards_dir=Path("cards"))
     checklist = getattr(args, "checklist", None)
+    gates_file = getattr(args, "gates_file", None)
     gates = getattr(args, "gates", None)
     reviewers_from = getattr(args, "reviewers_from", None)
+    if gates_file is not None and not gates_file.is_file():
+        raise ConfigError(f"no such file: {gates_file}")
     return replace(
         base,
         checklist=checklist or base.checklist,
+        gates_file=gates_file or base.gates_file,
         gates=GateMode(gates) if gates else base.gates,
         reviewers_from=base.reviewers_from if reviewers_from is None else int(reviewers_from),
     )
@@ -146,6 +164,7 @@ def _validate(args: argparse.Namespace) -> int:
             settings.gates,
             levels=LevelTable(settings.stages),
             reviewers_from=settings.reviewers_from,
+            gates_file=settings.gates_file,
         )
     except (ConfigError, CardPathError) as exc:
         print(f"mltrl: {exc}", file=sys.stderr)
@@ -204,7 +223,12 @@ def _report(args: argparse.Namespace) -> int:
     try:
         settings = _settings(args)
         portfolio, findings = load_portfolio(
-            args.paths or [settings.cards_dir], settings.checklist, GateMode.WARN, levels=LevelTable(settings.stages)
+            args.paths or [settings.cards_dir],
+            settings.checklist,
+            GateMode.WARN,
+            levels=LevelTable(settings.stages),
+            gates_file=settings.gates_file,
+            today=args.today,
         )
     except (ConfigError, CardPathError) as exc:
         print(f"mltrl: {exc}", file=sys.stderr)
@@ -241,6 +265,30 @@ def _diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _gates(args: argparse.Namespace) -> int:
+    try:
+        settings = _settings(args)
+    except ConfigError as exc:
+        print(f"mltrl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    gates_file = settings.gates_file
+    gateset, findings = load_gates(gates_file, display_path(gates_file) if gates_file else None)
+    if findings:
+        sys.stderr.write(as_text(0, findings).split("\n0 cards")[0] + "\n")
+    if gateset is None:
+        return EXIT_FINDINGS
+    if args.format == "markdown":
+        sys.stdout.write(gates_markdown(gateset))
+    elif args.format == "json":
+        sys.stdout.write(json.dumps({"gates": gates_data(gateset)}, indent=2, ensure_ascii=False) + "\n")
+    else:
+        for gate in gateset.gates:
+            severity = f" [{gate.severity.value}]" if gate.severity else ""
+            print(f"{gate.code} level {gate.level}{severity}: {gate.description}")
+            print(f"    met when {gate.predicate}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -254,6 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report(args)
     if args.command in ("generate", "build", "serve"):
         return hosts.main(args)
+    if args.command == "gates":
+        return _gates(args)
     parser.print_help()
     return EXIT_USAGE
 

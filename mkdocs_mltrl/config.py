@@ -62,6 +62,8 @@ class MltrlConfig(base.Config):
     url_prefix = c.Type(str, default="cards")
     #: An ethics checklist YAML file, relative to mkdocs.yml (default: the shipped checklist).
     checklist = c.Optional(c.Type(str))
+    #: An organisation's gates file, relative to mkdocs.yml: gates added, dropped, moved, re-rated.
+    gates_file = c.Optional(c.Type(str))
     #: Stage bands by level, where the organisation's differ from the defaults.
     stages = _Stages()
     #: How missing gate deliverables are reported: off, warn or error.

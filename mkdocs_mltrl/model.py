@@ -221,6 +221,25 @@ class ReviewEvent:
         return self.event in ("graduate", "switchback") and self.outcome in ("failed", "deferred")
 
 
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """A gate the card is excused from until ``expires`` (inclusive), approved by a person."""
+
+    gate: str
+    reason: str
+    approved_by: Person
+    expires: str
+    index: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The level a card means to reach, and by when."""
+
+    level: int
+    date: str
+
+
 @dataclass(eq=False)
 class Card:
     """One TRL Card. ``file`` is the path shown in findings; ``positions`` locate its values."""
@@ -262,6 +281,10 @@ class Card:
     extras: dict[str, Any] = field(default_factory=dict)
     #: ``x-`` keys inside sections: section key (``testing``, ``monitoring`` ...) -> {key: value}.
     section_extras: dict[str, dict[str, Any]] = field(default_factory=dict)
+    waivers: tuple[Waiver, ...] = ()
+    target: Target | None = None
+    #: The card's data as written (schema-valid): what declarative gates read, by field path.
+    data: dict[str, Any] = field(default_factory=dict, repr=False)
     positions: Positions = field(default_factory=Positions, repr=False)
     source_text: str = field(default="", repr=False)
     levels: LevelTable = field(default=DEFAULT_LEVELS, repr=False)
@@ -456,6 +479,12 @@ def card_from_data(
         vv_external=_evidence((data.get("vv") or {}).get("external")),
         extras={k: v for k, v in data.items() if k.startswith("x-")},
         section_extras=_section_extras(data),
+        waivers=tuple(
+            Waiver(w["gate"], w["reason"], Person.parse(w["approved_by"]), w["expires"], i)
+            for i, w in enumerate(data.get("waivers") or ())
+        ),
+        target=Target(int(data["target"]["level"]), data["target"]["date"]) if data.get("target") else None,
+        data=data,
         positions=positions,
         source_text=text,
         levels=levels,

@@ -52,6 +52,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         settings = Settings(
             cards_dir=self._path(options.cards_dir),
             checklist=self._path(options.checklist) if options.checklist else None,
+            gates_file=self._path(options.gates_file) if options.gates_file else None,
             gates=GateMode(options.gates),
             url_prefix=options.url_prefix.strip("/"),
             site_url=config.site_url,
@@ -172,7 +173,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         if not self.config.enabled:
             return server
-        watched = [self.config.cards_dir, self.config.checklist, self.config.templates_dir]
+        watched = [self.config.cards_dir, self.config.checklist, self.config.gates_file, self.config.templates_dir]
         for value in watched:
             if value and self._path(value).exists():
                 server.watch(str(self._path(value)))

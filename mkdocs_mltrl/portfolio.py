@@ -7,11 +7,21 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from .checklist import Checklist, load_checklist
 from .findings import Finding, Severity, sort_findings
-from .gates import GateMode, GateReport, evaluate_gates, gate_findings
+from .gates import (
+    GateMode,
+    GateReport,
+    GateSet,
+    check_sections,
+    default_gates,
+    evaluate_gates,
+    gate_findings,
+    load_gates,
+)
 from .levels import DEFAULT_LEVELS, LevelTable
 from .model import Card, card_from_data
 from .rules import DEFAULT_REVIEWERS_FROM, RuleContext, SystemLevel, run_rules
@@ -131,6 +141,8 @@ class Portfolio:
     gates: dict[str, GateReport] = field(default_factory=dict)
     system: dict[str, SystemLevel] = field(default_factory=dict)
     levels: LevelTable = DEFAULT_LEVELS
+    gateset: GateSet = field(default_factory=default_gates)
+    today: date | None = None  # the date waivers and targets are measured from (None: the build date)
     _index: dict[str, Card] | None = field(default=None, repr=False)
 
     @property
@@ -228,6 +240,8 @@ def build_portfolio(
     levels: LevelTable = DEFAULT_LEVELS,
     roots: Sequence[Path] = (),
     reviewers_from: int = DEFAULT_REVIEWERS_FROM,
+    gateset: GateSet | None = None,
+    today: date | None = None,
 ) -> Portfolio:
     """Load every card file and run the schema, the rules and the gates over them."""
     findings: list[Finding] = []
@@ -251,13 +265,14 @@ def build_portfolio(
     if cache is not None:
         cache.retain(keys)
     ctx = _context(cards, checklist, broken, reviewers_from)
+    gateset = gateset or default_gates()
     reports: dict[str, GateReport] = {}
     for card in cards:
         findings.extend(run_rules(card, ctx))
-        report = evaluate_gates(card, checklist)
+        report = evaluate_gates(card, checklist, gateset, today)
         reports[card.id] = report
-        findings.extend(gate_findings(card, report, gates))
-    return Portfolio(cards, sort_findings(findings), checklist, len(files), reports, ctx.system, levels)
+        findings.extend(gate_findings(card, report, gates, gateset))
+    return Portfolio(cards, sort_findings(findings), checklist, len(files), reports, ctx.system, levels, gateset, today)
 
 
 def load_portfolio(
@@ -268,17 +283,26 @@ def load_portfolio(
     base: Path | None = None,
     levels: LevelTable = DEFAULT_LEVELS,
     reviewers_from: int = DEFAULT_REVIEWERS_FROM,
+    gates_file: Path | None = None,
+    today: date | None = None,
 ) -> tuple[Portfolio | None, list[Finding]]:
-    """Discover, load and check the cards under ``paths`` against a checklist (default: shipped).
+    """Discover, load and check the cards under ``paths`` against a checklist (default: shipped)
+    and the built-in gates with an organisation's gates file applied.
 
-    Returns the portfolio and all findings, or ``None`` and the checklist's findings when the
-    checklist itself is broken. Raises :class:`CardPathError` for a path that does not exist.
+    Returns the portfolio and all findings, or ``None`` and the checklist's or gates file's
+    findings when either is broken. Raises :class:`CardPathError` for a path that does not exist.
     """
     display = display_path(checklist_path, base) if checklist_path else None
     checklist, problems = load_checklist(checklist_path, display)
     if checklist is None:
         return None, problems
+    gates_display = display_path(gates_file, base) if gates_file else None
+    gateset, gate_problems = load_gates(gates_file, gates_display)
+    if gateset is None:
+        return None, gate_problems
     files = discover(paths, base)
     roots = [p for p in paths if p.is_dir()]
-    portfolio = build_portfolio(files, checklist, gates, cache, levels, roots, reviewers_from)
+    portfolio = build_portfolio(files, checklist, gates, cache, levels, roots, reviewers_from, gateset, today)
+    gate_problems += check_sections(gateset, checklist)
+    portfolio.findings = sort_findings([*portfolio.findings, *gate_problems])
     return portfolio, portfolio.findings

@@ -41,3 +41,7 @@ def templates_dir() -> Path:
 
 def default_checklist_path() -> Path:
     return _PACKAGE / "checklists" / "default.yaml"
+
+
+def default_gates_path() -> Path:
+    return _PACKAGE / "gatefiles" / "default.yaml"

@@ -22,6 +22,7 @@ PLUGIN_NAME = "mltrl"
 class Settings:
     cards_dir: Path
     checklist: Path | None = None
+    gates_file: Path | None = None
     gates: GateMode = GateMode.WARN
     url_prefix: str = "cards"
     site_url: str | None = None
@@ -95,6 +96,7 @@ def settings_from_config(config_file: Path) -> Settings | None:
     base = config_file.parent
     checklist = options.get("checklist")
     templates = options.get("templates_dir")
+    gates_file = options.get("gates_file")
     try:
         gates = GateMode.parse(options.get("gates", "warn"))
         stages = parse_stages(options.get("stages"))
@@ -104,6 +106,7 @@ def settings_from_config(config_file: Path) -> Settings | None:
     return Settings(
         cards_dir=base / str(options.get("cards_dir", "cards")),
         checklist=base / str(checklist) if checklist else None,
+        gates_file=base / str(gates_file) if gates_file else None,
         gates=gates,
         url_prefix=str(options.get("url_prefix", "cards")).strip("/"),
         site_url=config.get("site_url") or None,

@@ -215,6 +215,8 @@ def load_card_site(
     checklist = settings.checklist
     if checklist is not None and not checklist.is_file():
         raise SiteError(f"checklist file not found: {checklist}")
+    if settings.gates_file is not None and not settings.gates_file.is_file():
+        raise SiteError(f"gates file not found: {settings.gates_file}")
     if not settings.cards_dir.is_dir():
         raise SiteError(f"cards_dir is not a folder: {settings.cards_dir}")
     try:
@@ -226,6 +228,7 @@ def load_card_site(
             base,
             LevelTable(settings.stages),
             settings.reviewers_from,
+            gates_file=settings.gates_file,
         )
     except CardPathError as exc:
         raise SiteError(str(exc)) from None

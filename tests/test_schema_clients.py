@@ -388,6 +388,14 @@ def _adversarial_cards() -> dict[str, tuple[str, str]]:
             ],
         ),
         "text": (with_value("A technology that does one thing well.", "a" * n + "\u00e9"), CONTROL_FREE),
+        "waiver-gate": (
+            _text(
+                _card(waivers=[{"gate": "MLTRL141", "reason": "r", "approved_by": "A", "expires": "2030-01-01"}]),
+                "MLTRL141",
+                json.dumps("A" * n + "!"),
+            ),
+            d["waiver"]["properties"]["gate"]["pattern"],
+        ),
     }
 
 
