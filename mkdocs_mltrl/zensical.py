@@ -364,7 +364,6 @@ class _State:
     problem: str | None = None  # why the card pages cannot be shown
     stale: str | None = None  # why some may be missing: cards added or removed since generating
     edit: tuple[str, str, str] | None = None  # repo_url, edit_uri, docs folder of the user's config
-    pages: dict[str, RenderedPage] = field(default_factory=dict)
 
 
 _LOCK = threading.RLock()
@@ -379,7 +378,8 @@ def _load(config: dict[str, Any], options: dict[str, Any]) -> _State:
     try:
         config_file = root / str(options["config_file"])
         settings = replace(_settings(config_file), site_url=config.get("site_url") or None)
-        loaded = load_card_site(settings, root, config.get("use_directory_urls") is not False, _CARD_CACHE, _PAGE_CACHE)
+        pages = _PAGE_CACHE if _serving() else None  # a build renders each page once: keep none
+        loaded = load_card_site(settings, root, config.get("use_directory_urls") is not False, _CARD_CACHE, pages)
     except (ConfigError, SiteError, GenerateError) as exc:
         return _State(config, None, f"mltrl: {exc}")
     state = _State(config, loaded)
@@ -493,9 +493,7 @@ class MltrlExtension(Extension):
 
         def render() -> tuple[str, list[dict[str, Any]]]:
             with _LOCK:
-                rendered = state.pages.get(path)
-                if rendered is None:
-                    rendered = state.pages[path] = site.render(path)
+                rendered = site.render(path)
             return rendered.html, _toc_tokens(rendered)
 
         md.treeprocessors.register(_Page(md, render), EXTENSION_NAME, 1)
