@@ -13,8 +13,7 @@ import importlib.util
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -105,11 +104,27 @@ def _generate(config: Path, strict: bool, quiet: bool = False) -> tuple[int, Gen
     return EXIT_OK, generated
 
 
-def _run(command: Sequence[str], cwd: Path) -> int:
+def _run(command: Sequence[str], cwd: Path, between: Callable[[], None] | None = None) -> int:
+    """Run a host; ``between`` is called every half second while it runs. Stopping this command
+    (Ctrl-C, or a termination signal) stops the host too."""
+    process = subprocess.Popen(list(command), cwd=cwd)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
-        return subprocess.call(list(command), cwd=cwd)
+        while True:
+            try:
+                return process.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                if between is not None:
+                    between()
     except KeyboardInterrupt:
-        return 130
+        return EXIT_OK
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -163,28 +178,18 @@ def _serve(args: argparse.Namespace) -> int:
     if status != EXIT_OK or generated is None:
         return status
     command = [sys.executable, "-m", "zensical", "serve", "-f", str(generated.config_file), *address]
-    process = subprocess.Popen(command, cwd=config.parent)
-    signal.signal(signal.SIGTERM, _interrupt)  # stopping this command stops the server too
     inputs = generated.inputs
     seen = _watched(inputs)
-    try:
-        while process.poll() is None:
-            time.sleep(0.5)
-            now = _watched(inputs)
-            if now != seen:
-                seen = now
-                _, again = _generate(config, strict=False, quiet=True)  # Zensical reloads what changed
-                inputs = again.inputs if again is not None else inputs
-    except KeyboardInterrupt:
-        pass
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-    return process.returncode if process.returncode and process.returncode > 0 else EXIT_OK
+
+    def regenerate() -> None:  # when a card, a page or the config changes; Zensical reloads what changed
+        nonlocal inputs, seen
+        now = _watched(inputs)
+        if now != seen:
+            seen = now
+            _, again = _generate(config, strict=False, quiet=True)
+            inputs = again.inputs if again is not None else inputs
+
+    return _run(command, config.parent, regenerate)
 
 
 def main(args: argparse.Namespace) -> int:

@@ -323,11 +323,20 @@ def _serve(root: Path, command: tuple[str, ...]) -> Server:
 
 
 def _stop(running: Server) -> None:
+    """Stop the command, and check that the host it started stopped with it."""
     running.process.terminate()
     try:
         running.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         running.process.kill()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            running.get("")
+        except OSError:
+            return  # nothing listens any more
+        time.sleep(0.3)
+    raise AssertionError("the host kept serving after the command stopped")
 
 
 def _one_card(root: Path) -> Path:
@@ -361,6 +370,18 @@ def test_mltrl_serve_reloads_edited_added_and_broken_cards(tmp_path: Path):
         card_file.write_text(dump(good))
         running.wait_for(lambda: "Third name" in running.get("cards/S1/"), "the recovered card")
         assert not any("Traceback" in line for line in running.log)
+    finally:
+        _stop(running)
+
+
+def test_mltrl_serve_runs_mkdocs_by_default(tmp_path: Path):
+    card_file = _one_card(tmp_path)
+    running = _serve(tmp_path, ("mkdocs_mltrl", "serve"))
+    try:
+        good = complete_card("S1", level=1, name="Edited name", history=history(("2021-01-01", "start", 1)))
+        card_file.write_text(dump(good))
+        running.wait_for(lambda: "Edited name" in running.get("cards/S1/"), "the edited card")
+        assert not (tmp_path / GENERATED_DIR).exists()
     finally:
         _stop(running)
 
