@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date
 
@@ -119,6 +120,7 @@ class HistoryChart:
     path: str
     first: str
     last: str
+    ticks: tuple[tuple[float, str], ...] = ()  # (x, year) at each 1 January inside the chart
 
     def level_y(self, level: int) -> float:
         return self.top + self.plot_height * (9 - level) / 9
@@ -171,9 +173,27 @@ def history_chart(card: Card, width: int = 640, height: int = 220) -> HistoryCha
     else:
         xs = spread([x_of(d) for d in days], MARKER_GAP, left + inset, left + plot_w - inset)
     points = tuple(ChartPoint(x, y_of(e.level), e) for x, e in zip(xs, card.history, strict=True))
+    ticks = _year_ticks(days, xs, left + plot_w) if end > start else ()
     path = f"M {points[0].x} {points[0].y}"
     for point in points[1:]:
         path += f" H {point.x} V {point.y}"
     return HistoryChart(
-        width, height, left, top, plot_w, plot_h, points, path, card.history[0].date, card.history[-1].date
+        width, height, left, top, plot_w, plot_h, points, path, card.history[0].date, card.history[-1].date, ticks
     )
+
+
+def _year_ticks(days: list[int], xs: list[float], right: float, room: float = 38) -> tuple[tuple[float, str], ...]:
+    """Years on the time axis, placed between the events around them as the markers were, and
+    left out where a label would crowd the first or last date or the year before it."""
+    pairs = sorted(zip(days, xs, strict=True))
+    first, last = date.fromordinal(pairs[0][0]), date.fromordinal(pairs[-1][0])
+    out: list[tuple[float, str]] = []
+    for year in range(first.year + 1, last.year + 1):
+        day = date(year, 1, 1).toordinal()
+        for (d0, x0), (d1, x1) in itertools.pairwise(pairs):
+            if d0 <= day <= d1 and d1 > d0:
+                x = round(x0 + (x1 - x0) * (day - d0) / (d1 - d0), 1)
+                if x - pairs[0][1] >= 2 * room and right - x >= 2 * room and (not out or x - out[-1][0] >= room):
+                    out.append((x, str(year)))
+                break
+    return tuple(out)

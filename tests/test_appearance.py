@@ -76,6 +76,22 @@ def crowded_cards() -> list[dict[str, Any]]:
         {"id": "3", "text": "Shall " + "keep working under load " * 6, "kind": "product", "verification": "Load test.",
          "validation": "Pilot.", "status": "failed", "risk": {"p_failure": 0.9, "value": 9}}
     )  # fmt: skip
+    busy["metrics"] = [
+        {"name": "Top-1 accuracy on the held-out stores", "target": 0.9, "achieved": 0.87, "dataset": "Gold"},
+        {"name": "Calibration error", "target": "below 0.05", "notes": "Measured " + "weekly and " * 8 + "monthly."},
+    ]
+    busy["service_levels"] = [{"name": "p99 latency", "kind": "slo", "target": "200 ms", "achieved": "180 ms"}]
+    busy["compliance"] = [
+        {
+            "regime": "EU AI Act (high-risk system obligations)",
+            "status": "in-progress",
+            "link": "https://example.org/a",
+        },
+        {"regime": "GDPR", "status": "compliant"},
+        {"regime": "Internal model risk policy MRM-7", "status": "non-compliant", "notes": "Validation report due."},
+    ]
+    busy["deployment"] = {"setting": "Batch scoring every night.", "human_in_the_loop": "Planners approve every order."}
+    busy["history"][-1]["outcome"] = "passed"
     paused = complete_card("S2.1", level=2, name="Paused research", status="paused",
                            history=history(("2021-01-01", "start", 1), ("2021-01-02", "graduate", 2),
                                            ("2022-01-01", "pause", 2)))  # fmt: skip
@@ -137,7 +153,8 @@ MEASURE = r"""() => {
   // text on colour: each element's text against the background it is drawn on
   const coloured = ".mltrl-level, .mltrl-chip, td.mltrl-cell, [class*='mltrl-score-'], .mltrl-status-paused, " +
     ".mltrl-status-retired, .mltrl-gate-met, .mltrl-gate-unmet, td[class*='mltrl-req-'], td[class*='mltrl-ethics-'], " +
-    ".mltrl-gate-row-met td:nth-child(3), .mltrl-gate-row-unmet td:nth-child(3)";
+    ".mltrl-gate-row-met td:nth-child(3), .mltrl-gate-row-unmet td:nth-child(3), td[class*='mltrl-compliance-'], " +
+    ".mltrl-outcome";
   out.contrast = [...root.querySelectorAll(coloured)].filter(e => e.textContent.trim() && e.getClientRects().length)
     .map(e => { const bg = background(e); const fg = over(parse(getComputedStyle(e).color), bg);
       return { what: e.className || e.tagName, text: e.textContent.trim().slice(0, 30), ratio: ratio(fg, bg),
@@ -283,7 +300,8 @@ def test_text_on_coloured_cells_meets_wcag_aa(measured: dict[str, Any]):
 
 PAINTED = re.compile(
     r"mltrl-level|mltrl-chip|mltrl-cell|mltrl-score-|mltrl-status-(paused|retired)|mltrl-gate-(met|unmet)"
-    r"|mltrl-req-(verified|validated|failed)|mltrl-ethics-(done|open)|node-label"
+    r"|mltrl-req-(verified|validated|failed)|mltrl-ethics-(done|open)|mltrl-compliance-(compliant|in-progress|non-)"
+    r"|node-label"
 )
 
 

@@ -79,6 +79,15 @@ def test_history_markers_days_apart_are_kept_apart(built: Path):
     assert len(xs) == 4 and all(b - a >= MARKER_GAP for a, b in pairwise(xs))
 
 
+def test_history_chart_marks_the_years_in_order(built: Path):
+    chart = page(built / "site", "cards/A8/").select_one("svg.mltrl-history-chart")
+    years = [(float(t["x"]), t.get_text()) for t in chart.select("text.mltrl-year")]
+    assert [y for _, y in years] == ["2022", "2023"]
+    first = chart.select("[data-event]")[2]  # the third event, 2021-01-04: the years come after it
+    assert all(x > float(first["cx"]) for x, _ in years)
+    assert years == sorted(years)
+
+
 def test_history_dates_are_marked_as_dates(built: Path):
     dates = [td.get_text() for td in page(built / "site", "cards/A8/").select("table.mltrl-history td.mltrl-date")]
     assert dates == ["2021-01-01", "2021-01-02", "2021-01-04", "2024-01-01"]
