@@ -276,6 +276,9 @@ def build_here(config_file: Path, strict: bool) -> int:
         cli.main(["build", "-f", str(config_file), *(["--strict"] if strict else [])], prog_name="zensical")
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except RuntimeError as exc:  # how Zensical reports a failed build (e.g. warnings under --strict)
+        print(f"zensical: {str(exc).splitlines()[0] if str(exc) else 'the build failed'}", file=sys.stderr)
+        return 1
     finally:
         os.chdir(here)
     return 0

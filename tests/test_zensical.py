@@ -274,6 +274,15 @@ def test_warnings_fail_the_wrapper_under_strict(tmp_path: Path):
     assert strict.returncode == 1 and "MLTRL111" in strict.stderr
 
 
+def test_zensical_warnings_fail_the_wrapper_under_strict(tmp_path: Path):
+    make_site(tmp_path, portfolio())
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\n[a page that is not there](nope.md)\n")
+    assert mltrl(tmp_path, "build", "--host", "zensical").returncode == 0
+    strict = mltrl(tmp_path, "build", "--host", "zensical", "--strict")
+    assert strict.returncode == 1 and "Traceback" not in strict.stderr
+    assert "page does not exist" in strict.stderr and "--strict" in strict.stderr
+
+
 def test_zensical_on_the_plugin_config_explains_what_to_run(tmp_path: Path):
     config = make_site(tmp_path, portfolio(), extra={"markdown_extensions": ["mltrl"]})
     result = zensical(tmp_path, "build", "-f", config.name)
