@@ -76,8 +76,9 @@ def _parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser(
         "new",
-        help="scaffold a card that validates at once",
-        description="Write <dir>/<ID>.yaml with the schema hint and guidance for every section. "
+        help="scaffold a card: no errors, and placeholders for what its level asks for",
+        description="Write <dir>/<ID>.yaml with an offline schema hint and a commented placeholder for each "
+        "deliverable of its entry level. "
         "Refuses an invalid id (exit 2), an id already in the portfolio or an existing file (exit 1).",
     )
     new.add_argument("id", metavar="ID", help="the new card's id, e.g. R03.1")
@@ -206,7 +207,7 @@ def _new(args: argparse.Namespace) -> int:
                 taken.update(key.lower() for key in (card.id, *card.aliases))
         text = render_new_card(
             args.id, args.name, args.level, args.owner or _git_owner(),
-            schema_hint(folder, settings.site_url, settings.url_prefix),
+            schema_hint(folder),
         )  # fmt: skip
         path = create_card(folder, args.id, text, taken)
     except ScaffoldError as exc:

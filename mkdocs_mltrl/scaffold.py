@@ -1,4 +1,4 @@
-"""`mltrl new`: a card that validates at once, with guidance for every section."""
+"""`mltrl new`: a card without errors, whose only warnings are what its entry level asks for."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 
-from .resources import load_schema, templates_dir
+from .resources import schema_path, templates_dir
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
@@ -18,6 +18,97 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 def _yaml_quoted(value: object) -> str:
     """A YAML 1.2 double-quoted scalar (JSON strings are valid YAML)."""
     return json.dumps(str(value), ensure_ascii=False)
+
+
+#: For each readiness gate, commented YAML that meets it once filled in. Keys are gate codes;
+#: a gate without an entry gets its description and a pointer to the gate table.
+PLACEHOLDERS: dict[str, str] = {
+    "MLTRL101": "summary: What the technology does and why it matters.",
+    "MLTRL102": 'owners: ["Name <email>"]',
+    "MLTRL111": "model: What the model or algorithm is and how it works.",
+    "MLTRL112": "versions: {code: 0.1.0}                # semantic version of the code",
+    "MLTRL121": """requirements:
+  - id: "1"
+    text: The model shall ...
+    kind: research
+    verification: How we check we built it right.
+    validation: How we check we built the right thing.""",
+    "MLTRL122": "(give each research requirement above its verification and validation)",
+    "MLTRL123": """data:
+  summary: Class balance, label quality, gaps, acquisition assumptions.""",
+    "MLTRL131": """testing:
+  suites:
+    - {name: Unit tests, kind: unit, status: planned}""",
+    "MLTRL132": "links: {code: https://git.example.org/...}",
+    "MLTRL141": """intended_use:
+  intended: Who uses it, for what.""",
+    "MLTRL142": 'reviewers: ["Name <name@example.org>"]  # the gate-review panel',
+    "MLTRL143": """ethics:
+  answers:
+    data-rights: {status: open, notes: Who licensed the data and for which use.}""",
+    "MLTRL144": "risks:\n  - {id: K1, title: What could go wrong, p_failure: 0.3, value: 6, mitigation: How it is reduced.}",
+    "MLTRL151": "(set each research requirement's status to verified, validated or waived)",
+    "MLTRL152": """requirements:
+  - id: "1"
+    text: The product shall ...
+    kind: product
+    verification: How we check we built it right.
+    validation: How we check we built the right thing.""",
+    "MLTRL153": "versions: {model: 0.1.0, data: 0.1.0}  # add code: when the code is versioned",
+    "MLTRL161": "(give each product requirement its verification and validation)",
+    "MLTRL162": """intended_use:
+  unacceptable: Uses that are out of bounds.""",
+    "MLTRL163": "(give each requirement a risk: {p_failure: 0.2, value: 7})",
+    "MLTRL171": """data:
+  datasets:
+    - {name: Golden set, version: 1.0.0, role: golden, source: internal}""",
+    "MLTRL172": """testing:
+  suites:
+    - {name: Critical scenarios, kind: critical-scenario, status: planned}""",
+    "MLTRL181": "(answer every item of the ethics checklist under ethics.answers, none left open)",
+    "MLTRL182": """testing:
+  suites:
+    - {name: Shadow deployment, kind: shadow, status: planned}""",
+    "MLTRL183": "(set each product requirement's status to verified, validated or waived)",
+    "MLTRL191": "monitoring: {signals: [data-drift], dashboard: https://...}",
+}
+
+_OTHER_FIELDS = """# status: active                     # active, paused or retired
+# tags: [vision, research]
+# links: {project: https://wiki.example.org/..., requirements: https://wiki.example.org/...}
+# components: [R01.2]                  # ids of other cards, or {name, level, link} for external parts
+# caveats: [Known edge cases and recommendations.]"""
+
+
+def _commented(text: str) -> str:
+    if text.startswith("("):
+        return f"#   {text}"
+    return "\n".join(f"# {line}" for line in text.splitlines())
+
+
+def level_guidance(level: int) -> str:
+    """The commented part of a new card: what its entry level asks for, then what comes later."""
+    from .gates import GATES
+
+    written = ("summary", "owners")  # required fields the card already holds
+    entry = [g for g in GATES if g.level == level and not PLACEHOLDERS.get(g.code, "").startswith(written)]
+    later = [g for g in GATES if g.level > level]
+    out = [
+        f"# What level {level} asks for. `mltrl validate` warns about each until it is written:",
+        "# uncomment the lines under each one and write your own.",
+    ]
+    for gate in entry:
+        out.append(f"# {gate.code}: {gate.description}")
+        out.append(_commented(PLACEHOLDERS.get(gate.code, "(see the readiness gates in the documentation)")))
+    if not entry:
+        out.append("#   (nothing beyond the fields above)")
+    used = {line.split(":")[0] for g in entry for line in PLACEHOLDERS.get(g.code, "").splitlines()}
+    other = [line for line in _OTHER_FIELDS.splitlines() if line.removeprefix("# ").split(":")[0] not in used]
+    out += ["", "# Other fields, any time:", *other]
+    if later:
+        out += ["", "# Later levels ask for (see the readiness gates):"]
+        out += [f"#   level {g.level}: {g.description}" for g in later]
+    return "\n".join(out)
 
 
 def render_new_card(card_id: str, name: str, level: int, owner: str, schema: str, today: date | None = None) -> str:
@@ -36,21 +127,27 @@ def render_new_card(card_id: str, name: str, level: int, owner: str, schema: str
         schema=schema,
         summary="Describe what the technology does and why it matters, in two or three sentences.",
         today=(today or date.today()).isoformat(),
+        guidance=level_guidance(level),
     )
 
 
-def schema_hint(card_dir: Path, site_url: str | None, url_prefix: str) -> str:
-    """Where the card's editor hint points: the published schema, or a copy in the repository."""
-    if site_url:
-        return f"{site_url.rstrip('/')}/{url_prefix.strip('/')}/schemas/card.schema.json".replace(
-            "//schemas", "/schemas"
-        )
+def schema_hint(card_dir: Path) -> str:
+    """Where the card's editor hint points, so that it works offline: the schema in the
+    repository (as a relative path) when there is one, else the installed copy."""
     folder = card_dir.resolve()
     for parent in (folder, *folder.parents):
         candidate = parent / "schemas" / "card.schema.json"
         if candidate.is_file():
             return Path(os.path.relpath(candidate, folder)).as_posix()
-    return str(load_schema("card.schema.json")["$id"])
+    installed = schema_path("card.schema.json").resolve()
+    try:
+        return (
+            Path(os.path.relpath(installed, folder)).as_posix()
+            if installed.is_relative_to(Path.cwd())
+            else str(installed)
+        )
+    except ValueError:  # another drive
+        return str(installed)
 
 
 class ScaffoldError(Exception):

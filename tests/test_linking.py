@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from jsonschema import Draft202012Validator
 
 from mkdocs_mltrl.levels import STAGE_COLOURS
+from mkdocs_mltrl.site import schema_text
 
 from .cards import complete_card, history
 from .site import build, make_site, page
@@ -129,10 +130,9 @@ def test_new_card_validates_builds_and_refuses_conflicts(tmp_path: Path):
     )
     assert made.returncode == 0, made.stderr
     text = (tmp_path / "cards" / "R03.1.yaml").read_text()
-    assert (
-        text.splitlines()[0]
-        == "# yaml-language-server: $schema=https://wiki.example.org/cards/schemas/card.schema.json"
-    )
+    # the editor hint works offline: a schema file on this machine, here the installed copy
+    hint = text.splitlines()[0].removeprefix("# yaml-language-server: $schema=")
+    assert "://" not in hint and (tmp_path / "cards" / hint).resolve().read_text() == schema_text("card.schema.json")
     assert text.count("\n# ") > 20  # guidance for every section
     check = mltrl("validate", "--format", "json")
     assert check.returncode == 0, check.stdout
@@ -149,6 +149,11 @@ def test_new_card_validates_builds_and_refuses_conflicts(tmp_path: Path):
     refused = mltrl("new", "R9", "--name", "x")
     assert refused.returncode == 1 and "not overwriting" in refused.stderr
     assert (tmp_path / "cards" / "R9.yaml").read_text() == "not a card"
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "card.schema.json").write_text(schema_text("card.schema.json"))
+    assert mltrl("new", "R04.1", "--name", "x").returncode == 0  # a copy in the repository: a relative path
+    hinted = (tmp_path / "cards" / "R04.1.yaml").read_text().splitlines()[0]
+    assert hinted == "# yaml-language-server: $schema=../schemas/card.schema.json"
     for bad in ("a/b", "../x", "has space", "-lead", "assets"):
         result = mltrl("new", bad, "--name", "x")
         assert result.returncode == 2 and "Traceback" not in result.stderr, bad
