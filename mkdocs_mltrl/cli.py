@@ -166,6 +166,7 @@ def _validate(args: argparse.Namespace) -> int:
             levels=LevelTable(settings.stages),
             reviewers_from=settings.reviewers_from,
             gates_file=settings.gates_file,
+            root=args.config.parent if args.config else Path.cwd(),
         )
     except (ConfigError, CardPathError) as exc:
         print(f"mltrl: {exc}", file=sys.stderr)

@@ -98,7 +98,13 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                 inclusion = pages
             else:
                 inclusion = InclusionLevel.UNDEFINED
-            files.append(File.generated(config, generated.src_uri, content=generated.content, inclusion=inclusion))
+            if generated.source is not None:
+                file = File.generated(
+                    config, generated.src_uri, abs_src_path=str(generated.source), inclusion=inclusion
+                )
+            else:
+                file = File.generated(config, generated.src_uri, content=generated.content, inclusion=inclusion)
+            files.append(file)
         return files
 
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:

@@ -23,6 +23,7 @@ from .gates import (
     load_gates,
 )
 from .levels import DEFAULT_LEVELS, LevelTable
+from .local_links import LocalLinks, find_local_links
 from .model import Card, card_from_data
 from .rules import DEFAULT_REVIEWERS_FROM, RuleContext, SystemLevel, run_rules
 from .schema_check import check, is_valid_fast
@@ -144,6 +145,8 @@ class Portfolio:
     gateset: GateSet = field(default_factory=default_gates)
     today: date | None = None  # the date waivers and targets are measured from (None: the build date)
     _index: dict[str, Card] | None = field(default=None, repr=False)
+    #: Files beside the cards that their Markdown links to (when loaded with a repository root).
+    local_links: LocalLinks | None = None
 
     @property
     def errors(self) -> list[Finding]:
@@ -285,12 +288,16 @@ def load_portfolio(
     reviewers_from: int = DEFAULT_REVIEWERS_FROM,
     gates_file: Path | None = None,
     today: date | None = None,
+    root: Path | None = None,
 ) -> tuple[Portfolio | None, list[Finding]]:
     """Discover, load and check the cards under ``paths`` against a checklist (default: shipped)
     and the built-in gates with an organisation's gates file applied.
 
     Returns the portfolio and all findings, or ``None`` and the checklist's or gates file's
     findings when either is broken. Raises :class:`CardPathError` for a path that does not exist.
+
+    With ``root`` (the repository: the folder of mkdocs.yml), relative links and images in the
+    cards' Markdown are resolved against each card's file and checked (see :mod:`.local_links`).
     """
     display = display_path(checklist_path, base) if checklist_path else None
     checklist, problems = load_checklist(checklist_path, display)
@@ -305,4 +312,7 @@ def load_portfolio(
     portfolio = build_portfolio(files, checklist, gates, cache, levels, roots, reviewers_from, gateset, today)
     gate_problems += check_sections(gateset, checklist)
     portfolio.findings = sort_findings([*portfolio.findings, *gate_problems])
+    if root is not None:
+        portfolio.local_links = find_local_links(portfolio.cards, root, base or Path.cwd())
+        portfolio.findings = sort_findings(portfolio.findings + portfolio.local_links.findings)
     return portfolio, portfolio.findings

@@ -19,6 +19,7 @@ from . import __version__
 from .analytics import PortfolioReport, build_date, component_graph
 from .charts import history_chart, risk_matrix, risk_points, score_class
 from .levels import STAGE_COLOURS
+from .local_links import rewrite
 from .markup import chrome_title, render_inline, render_markdown, safe_url
 from .model import Card
 from .portfolio import Portfolio
@@ -205,7 +206,27 @@ class Renderer:
             badge_href=relative_url(page_url, self.layout.badge(card.id)),
             **self._common(page_url),
         )
-        return RenderedPage(card.name, CARD_ANCHOR, html, sections)
+        return RenderedPage(card.name, CARD_ANCHOR, rewrite(html, self.local_links(card)), sections)
+
+    def local_links(self, card: Card) -> dict[str, str]:
+        """The card's links to files beside it -> their published URLs, relative to its page."""
+        links = self.portfolio.local_links
+        if links is None:
+            return {}
+        page_url = self.layout.card_url(card.id)
+        return {url: relative_url(page_url, self.layout.asset(f.site_path)) for url, f in links.for_card(card).items()}
+
+    def document(self, site_path: str, source: str, text: str, cards: list[Card]) -> str:
+        """A Markdown document that cards link to, as a page of its own."""
+        page_url = self.layout.asset(site_path)
+        return self.env.get_template("document.html").render(
+            title=source,
+            source=source,
+            body=text,
+            cards=cards,
+            css_href=relative_url(page_url, self.layout.asset("mltrl.css")),
+            **self._common(page_url),
+        )
 
     def index_page(self, title: str = "TRL Cards") -> RenderedPage:
         cards = self.portfolio.sorted_by_level()

@@ -121,7 +121,8 @@ def _unknown_components(card: Card, ctx: RuleContext) -> Report:
         if name is None or name.lower() in ctx.resolve or name.lower() in ctx.broken:
             continue
         if shown is None:
-            shown = {k: _claimed_name(k, ctx) for k in ctx.claims}
+            own = {card.id.lower(), *(a.lower() for a in card.aliases)}
+            shown = {k: _claimed_name(k, ctx) for k in ctx.claims if k not in own}
         hint = did_you_mean(name, shown)
         yield ("components", ref.index), f"component '{name}' has no card in this portfolio; its level is unknown{hint}"
 
@@ -269,11 +270,13 @@ def _status_matches_history(card: Card, ctx: RuleContext) -> Report:
 def _system_level(card: Card, ctx: RuleContext) -> Report:
     system = ctx.system.get(card.id)
     if system and system.level < card.level:
+        bound = "at most " if system.unknown else ""
+        unknown = f"; {', '.join(system.unknown)} unknown" if system.unknown else ""
         yield (
             ("components",),
             (
-                f"system level is {system.level}: component '{system.limited_by}' is at level {system.limiting_level}, "
-                f"below this card's level {card.level}"
+                f"system level is {bound}{system.level}: component '{system.limited_by}' is at level "
+                f"{system.limiting_level}, below this card's level {card.level}{unknown}"
             ),
         )
 

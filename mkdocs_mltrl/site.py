@@ -42,6 +42,8 @@ class GeneratedFile:
     content: str
     kind: str  # "card", "index" or "portfolio" (pages), "asset" or "static" (files copied as they are)
     card_id: str | None = None
+    #: A file to publish as it is (``content`` is then empty): a file beside the cards they link to.
+    source: Path | None = None
 
 
 class CardSite:
@@ -94,7 +96,30 @@ class CardSite:
         )
         out.append(GeneratedFile(layout.export("cards.schema.json"), schema_text(EXPORT_SCHEMA), "static"))
         out += [GeneratedFile(layout.schema(name), schema_text(name), "static") for name in PUBLISHED_SCHEMAS]
+        out += self._local_files()
         self._pages = {f.src_uri: f for f in out if f.kind in PAGE_KINDS}
+        return out
+
+    def _local_files(self) -> list[GeneratedFile]:
+        """Files beside the cards that their Markdown links to; Markdown documents as pages."""
+        links = self.portfolio.local_links
+        if links is None:
+            return []
+        out = []
+        for site_path, source in sorted(links.published().items()):
+            src_uri = self.layout.asset(site_path)
+            if not site_path.endswith(".html"):
+                out.append(GeneratedFile(src_uri, "", "static", source=source))
+                continue
+            try:
+                text = source.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            cards = [
+                c for c in self.portfolio.cards if any(f.site_path == site_path for f in links.for_card(c).values())
+            ]
+            shown = site_path.removeprefix("files/").removesuffix(".html")
+            out.append(GeneratedFile(src_uri, self.renderer.document(site_path, shown, text, cards), "static"))
         return out
 
     def is_page(self, src_uri: str) -> bool:
@@ -148,7 +173,8 @@ class CardSite:
             for ref in card.component_ids
             for target in (self.portfolio.by_id(ref),)
         )
-        return (card.file, card.source_text, components, self.portfolio.system.get(card.id), self._context)
+        links = tuple(sorted(self.renderer.local_links(card).items()))
+        return (card.file, card.source_text, components, self.portfolio.system.get(card.id), links, self._context)
 
     def forget_unused(self) -> None:
         """Drop cached pages this build did not use (cards edited or removed)."""
@@ -229,6 +255,7 @@ def load_card_site(
             LevelTable(settings.stages),
             settings.reviewers_from,
             gates_file=settings.gates_file,
+            root=base,
         )
     except CardPathError as exc:
         raise SiteError(str(exc)) from None

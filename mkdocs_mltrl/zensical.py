@@ -240,6 +240,9 @@ def generate(config_file: Path) -> Generated:
             raise GenerateError(f"docs already hold {rel}; choose another url_prefix for the cards")
         writer.link(f"docs/{rel}", path)
     for item in files:
+        if item.source is not None:  # a file beside the cards, published as it is
+            writer.link(f"docs/{item.src_uri}", item.source)
+            continue
         content = item.content
         if item.kind in PAGE_KINDS:
             content = f"{PAGE_STUB}<!-- {digest} -->\n"
