@@ -480,6 +480,9 @@ class MltrlExtension(Extension):
             return
         options = self.getConfigs()
         if not options.get("generated"):
+            root = Path(str(context.config.get("root_dir") or "."))
+            if (root / GENERATED_CONFIG).is_file():
+                _fatal(f"{NOT_GENERATED}\nmltrl: {GENERATED_CONFIG} is here: zensical build -f {GENERATED_CONFIG}")
             _fatal(NOT_GENERATED)
         state = _state(context.config, options)
         path = str(context.page.path).replace(os.sep, "/")

@@ -290,6 +290,9 @@ def test_zensical_on_the_plugin_config_explains_what_to_run(tmp_path: Path):
     assert "Zensical does not run MkDocs plugins" in result.stderr
     assert "mltrl build --host zensical" in result.stderr and "docs/hosts.md" in result.stderr
     assert build(config, "--strict").returncode == 0  # MkDocs ignores the extension: the plugin builds
+    assert mltrl(tmp_path, "generate").returncode == 0
+    again = zensical(tmp_path, "build", "-f", config.name)
+    assert again.returncode == 1 and f"zensical build -f {GENERATED_CONFIG}" in again.stderr.splitlines()[-1]
 
 
 def test_adding_or_removing_a_card_needs_generate_again(tmp_path: Path):
