@@ -183,3 +183,49 @@ def test_an_unanswered_item_is_not_stated_and_external_evidence_beside_answers(t
     row = soup.select_one("tr#ethics-misuse")
     assert row is not None and row["data-status"] == "not-stated" and "not stated" in row.get_text(" ")
     assert soup.select_one("tr#ethics-data-rights")["data-status"] == "done"
+
+
+EARLIER_ITEMS = [
+    "data-rights",
+    "data-provenance",
+    "collection-consent",
+    "personal-data",
+    "privacy-protection",
+    "legal-review",
+    "affected-groups",
+    "representativeness",
+    "labelling-practice",
+    "second-order-effects",
+    "problem-fit",
+    "stakeholder-input",
+    "misuse",
+    "fairness-evaluation",
+    "explainability",
+    "user-consent",
+    "human-oversight",
+    "redress",
+    "failure-modes",
+    "security",
+    "shutdown-plan",
+    "monitoring-plan",
+    "documentation",
+    "environmental-cost",
+    "retirement",
+]
+ADDED_ITEMS = [
+    "data-residency",
+    "data-use-notice",
+    "legal-review-post",
+    "change-notice",
+    "team-diversity",
+    "standing-positions",
+]
+
+
+def test_default_checklist_keeps_its_ids_and_adds_the_mltrl_topics():
+    ids = DEFAULT_ITEMS
+    assert [i for i in ids if i in EARLIER_ITEMS] == EARLIER_ITEMS  # same ids, same order
+    assert sorted(set(ids) - set(EARLIER_ITEMS)) == sorted(ADDED_ITEMS)
+    docs = (Path(__file__).parent.parent / "docs" / "card-format.md").read_text()
+    for item in ADDED_ITEMS:
+        assert f"| `{item}` |" in docs

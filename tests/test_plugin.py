@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from mkdocs_mltrl.render import CARD_SECTIONS
 
-from .cards import complete_card, history
+from .cards import DEFAULT_ITEMS, complete_card, history
 from .site import build, make_site, page
 
 SECTION_IDS = [anchor for anchor, _ in CARD_SECTIONS if anchor != "other"]
@@ -97,8 +97,9 @@ def test_risk_matrix_places_each_risk_in_its_cell(built: Path):
 def test_ethics_checklist_shows_every_item_and_progress(built: Path):
     soup = page(built, "cards/R10/")
     rows = soup.select("table.mltrl-ethics tbody tr")
-    assert len(rows) == 25
-    assert soup.select_one("p.mltrl-progress").get_text(" ", strip=True).startswith("25 of 25")
+    n = len(DEFAULT_ITEMS)
+    assert len(rows) == n
+    assert soup.select_one("p.mltrl-progress").get_text(" ", strip=True).startswith(f"{n} of {n}")
 
 
 def test_level_history_table_and_chart(built: Path):
