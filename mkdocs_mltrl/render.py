@@ -120,6 +120,34 @@ def _extra(value: Any) -> str:
     return str(value)
 
 
+try:
+    from markupsafe import _escape_inner  # type: ignore[attr-defined]  # escape's own worker
+except ImportError:  # pragma: no cover - another markupsafe
+
+    def _escape_inner(text: str, /) -> str:
+        return str(escape(text))
+
+
+def _escape_output(value: Any) -> str:
+    """What ``{{ value }}`` writes in an autoescaped template: the same text as
+    :func:`markupsafe.escape`, as a plain string, since the page joins it into one string anyway."""
+    if type(value) is str:
+        return _escape_inner(value)
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return _escape_inner(str(value))
+
+
+class _Template(jinja2.Template):
+    """Templates whose output expressions skip building a Markup object for every value."""
+
+    @classmethod
+    def _from_namespace(cls, environment: jinja2.Environment, namespace: Any, globals: Any) -> Any:
+        if namespace.get("escape") is escape:  # only the one name the compiled code writes output with
+            namespace["escape"] = _escape_output
+        return super()._from_namespace(environment, namespace, globals)
+
+
 class Renderer:
     """Renders pages of one portfolio with one layout; templates can be overridden per file."""
 
@@ -138,6 +166,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.template_class = _Template
         self.env.filters.update(
             md=render_markdown,
             md_inline=render_inline,

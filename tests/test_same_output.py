@@ -158,3 +158,20 @@ def test_a_serve_rebuild_writes_what_a_cold_build_writes(tmp_path: Path):
         assert served_files[name] == cold_files[name], name
     assert "Renamed C3" in served_files["cards/A1/index.html"]
     assert any(c["name"] == "Renamed C3" for c in json.loads(served_files["cards/cards.json"])["cards"])
+
+
+def test_output_expressions_write_what_jinja_writes(tmp_path: Path):
+    """Card templates write values with a lean escape; Jinja's own Template class gives the same."""
+    import jinja2
+
+    from mkdocs_mltrl.render import Renderer
+
+    portfolio, _ = load_portfolio([synthetic(tmp_path / "cards"), ROOT / "examples" / "site" / "cards"])
+    assert portfolio is not None
+    lean, plain = Renderer(portfolio, SiteLayout()), Renderer(portfolio, SiteLayout())
+    plain.env.template_class = jinja2.Template
+    for card in portfolio.cards:
+        assert lean.card_page(card).html == plain.card_page(card).html
+        assert "&lt;b&gt;" in lean.card_page(card).html or card.id != "B2"  # names stay escaped
+    assert lean.index_page().html == plain.index_page().html
+    assert lean.export() == plain.export()
