@@ -62,19 +62,30 @@ def _render(text: str) -> str:
     )
 
 
+@lru_cache(maxsize=8192)
+def _markdown(text: str) -> Markup:
+    return Markup(_render(text))
+
+
+@lru_cache(maxsize=8192)
+def _inline(text: str) -> Markup:
+    html = _render(text)
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
+
+
+_EMPTY = Markup("")
+
+
 def render_markdown(text: str | None) -> Markup:
     """Sanitised HTML of a Markdown field."""
-    if not text:
-        return Markup("")
-    return Markup(_render(text))
+    return _markdown(text) if text else _EMPTY
 
 
 def render_inline(text: str | None) -> Markup:
     """Like :func:`render_markdown`, without the paragraph around a single paragraph."""
-    html = str(render_markdown(text))
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        html = html[3:-4]
-    return Markup(html)
+    return _inline(text) if text else _EMPTY
 
 
 _CHROME_SAFE = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06", '"': "\u201d", "'": "\u2019"})

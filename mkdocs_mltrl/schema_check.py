@@ -116,7 +116,7 @@ _RAISE = re.compile(r"^(\s*)raise JsonSchemaValueException\(.*\)$", re.M)
 
 
 def _compile_lean(schema: dict[str, Any], formats: dict[str, Any]) -> Callable[[Any], Any]:
-    """fastjsonschema's validator, raising one prepared exception instead of building a message.
+    """fastjsonschema's validator, raising a bare exception instead of building a message.
 
     Branches of ``if``/``oneOf`` fail by raising (a history event tries each event kind), and
     each raise formats a message and rebuilds the schema part it failed as a dict literal. The
@@ -124,9 +124,9 @@ def _compile_lean(schema: dict[str, Any], formats: dict[str, Any]) -> Callable[[
     """
     resolver, generator = fastjsonschema._factory(schema, {}, formats, True, True, True, True)
     state = dict(generator.global_state)
-    state["_FAILED"] = fastjsonschema.JsonSchemaValueException("invalid")
     # The code is fastjsonschema's, generated from the project's own schema.
-    exec(_RAISE.sub(r"\1raise _FAILED", generator.func_code), state)
+    # A new exception each time: raising one instance again would chain every traceback to it.
+    exec(_RAISE.sub(r'\1raise JsonSchemaValueException("invalid")', generator.func_code), state)
     function = state[resolver.get_scope_name()]
 
     def validate(data: Any) -> Any:
