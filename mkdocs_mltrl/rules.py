@@ -158,6 +158,17 @@ def _unknown_ethics_items(card: Card, ctx: RuleContext) -> Report:
             yield ("ethics", "answers", item_id), f"'{item_id}' is not an item of the active ethics checklist"
 
 
+def _unknown_metric_datasets(card: Card, ctx: RuleContext) -> Report:
+    names = {d.name: d.name for d in card.datasets}
+    for metric in card.metrics:
+        if metric.dataset is not None and metric.dataset not in names:
+            hint = did_you_mean(metric.dataset, {n.lower(): n for n in names})
+            yield (
+                ("metrics", metric.index, "dataset"),
+                f"metric '{metric.name}' names dataset '{metric.dataset}', which data.datasets does not list{hint}",
+            )
+
+
 def _dates_backwards(card: Card, ctx: RuleContext) -> Report:
     for prev, event in zip(card.history, card.history[1:], strict=False):
         if event.date < prev.date:
@@ -298,6 +309,12 @@ RULES: tuple[Rule, ...] = (
         "an ethics answer names an item that the active checklist does not have",
         _unknown_ethics_items,
         at_key=True,
+    ),
+    Rule(
+        "MLTRL007",
+        Severity.WARNING,
+        "a metric names a dataset that `data.datasets` does not list",
+        _unknown_metric_datasets,
     ),
     Rule("MLTRL010", Severity.ERROR, "history dates go backwards", _dates_backwards),
     Rule("MLTRL011", Severity.ERROR, "the first history event is not `start`, or `start` appears later", _start_first),

@@ -150,3 +150,28 @@ def test_the_flowchart_and_the_checklist_beside_the_cards_are_published(site: Pa
     checklist = (card_dir / link["href"]).resolve()
     assert checklist.is_file() and "Ethics checklist of the example cards" in checklist.read_text()
     assert re.search(r"\.\./", link["href"])  # relative, so the site works under any sub-path
+
+
+def test_the_examples_coupled_both_ways_build_with_unknown_levels_named(tmp_path: Path):
+    """As the cards were first transcribed: R02.1 names P13.2 back (a cycle) and R04.1 (no card)."""
+    shutil.copytree(EXAMPLES, tmp_path, dirs_exist_ok=True)
+    card = tmp_path / "examples" / "R02.1.yaml"
+    card.write_text(card.read_text().replace("reviewers:\n", "components:\n  - P13.2\n  - R04.1\nreviewers:\n", 1))
+    (tmp_path / "examples" / "example-BO-flowchart.png").write_bytes(_png())
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n")
+    config = {"site_name": "x", "theme": {"name": "mkdocs"}, "plugins": [{"mltrl": {"cards_dir": "examples"}}]}
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    findings = _findings(tmp_path)
+    assert not [f for f in findings if f["severity"] == "error"]
+    assert sorted(f["message"].split("'")[1] for f in findings if f["code"] == "MLTRL002") == ["P12.2", "R04.1"]
+    assert build(tmp_path / "mkdocs.yml").returncode == 0
+    for card_id, expected in (
+        ("P13.2", "at most 4, limited by R02.1 (level 4); P12.2, R04.1 unknown"),
+        ("R02.1", "at most 4; R04.1, P12.2 unknown"),
+    ):
+        soup = page(tmp_path / "site", f"cards/{card_id}/")
+        rows = {
+            tr.th.get_text(strip=True): tr.td.get_text(" ", strip=True) for tr in soup.select("table.mltrl-summary tr")
+        }
+        assert rows["System level"] == expected

@@ -56,6 +56,10 @@ CASES: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
         [complete_card(ethics={"answers": {"no-such-item": {"status": "done"}}})],
         [complete_card(ethics={"answers": {"data-rights": {"status": "done"}}})],
     ),
+    "MLTRL007": (
+        [complete_card(metrics=[{"name": "RMSE", "achieved": 0.4, "dataset": "Golden"}])],
+        [complete_card(metrics=[{"name": "RMSE", "achieved": 0.4, "dataset": "Gold"}, {"name": "AUC"}])],
+    ),
     "MLTRL010": (
         [complete_card(level=2, history=H(("2021-05-01", "start", 1), ("2021-04-01", "graduate", 2)))],
         [complete_card(level=2, history=H(("2021-05-01", "start", 1), ("2021-05-01", "graduate", 2)))],
