@@ -21,6 +21,7 @@ from .schema_messages import CONTROL_FREE, CONTROL_FREE_MESSAGE, with_messages
 from .yaml_loader import LoadedDocument, Path_, Position
 
 SCHEMA_CODE = "schema"
+_DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 _TYPE_WORDS = {
     "string": "text",
@@ -269,6 +270,8 @@ def _messages(error: ValidationError, document: LoadedDocument) -> Iterator[tupl
         message = f"{show(instance)} is not one of: {allowed}"
     elif kind == "const":
         message = f"must be {show(value)}, not {show(instance)}"
+    elif kind == "pattern" and schema.get("format") == "date" and _DATE_SHAPE.fullmatch(str(instance)):
+        message = f"{show(instance)} is not a calendar date"  # the pattern checks the calendar too
     elif kind == "pattern":
         explained = schema.get("patternErrorMessage") or (CONTROL_FREE_MESSAGE if value == CONTROL_FREE else None)
         message = f"{show(instance)}: {explained or 'does not match ' + value}"

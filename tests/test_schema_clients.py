@@ -65,6 +65,27 @@ def run_ajv(schema: str, files: list[Path], strict: str = "default") -> dict[str
     return {Path(r["file"]).name: r for r in map(json.loads, done.stdout.splitlines()) if "file" in r}
 
 
+def yaml_language_server_available() -> None:
+    ajv_available()
+    need((JS / "node_modules" / "yaml-language-server").is_dir(), "yaml-language-server is not installed")
+
+
+def run_yaml_language_server(schema: str, files: list[Path]) -> dict[str, bool]:
+    """Each file's verdict as an editor shows it: valid when yaml-language-server reports no error."""
+    done = subprocess.run(
+        ["node", str(JS / "yaml-ls.mjs"), str(ROOT / "schemas" / schema), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = {}
+    for report in map(json.loads, done.stdout.splitlines()):
+        assert report["diagnostics"] is not None, f"no diagnostics published for {report['file']}"
+        out[Path(report["file"]).name] = not any(d.get("severity", 1) == 1 for d in report["diagnostics"])
+    return out
+
+
 def run_check_jsonschema(schema: str, files: list[Path]) -> dict[str, bool]:
     done = subprocess.run(
         [*check_jsonschema(), "--schemafile", str(ROOT / "schemas" / schema), "-o", "json", *map(str, files)],
@@ -208,6 +229,12 @@ def hostile_cases() -> dict[str, tuple[str, bool]]:
         "not-leap-date": (dump(_card(history=history(("1900-02-29", "start", 4)))), False),
         "leap-date": (dump(_card(history=history(("2024-02-29", "start", 4)))), True),
         "month-13": (dump(_card(history=history(("2021-13-01", "start", 4)))), False),
+        "year-zero": (dump(_card(history=history(("0000-01-01", "start", 4)))), False),
+        "year-zero-leap-day": (dump(_card(history=history(("0000-02-29", "start", 4)))), False),
+        "leap-day-2000": (dump(_card(history=history(("2000-02-29", "start", 4)))), True),
+        "not-leap-2100": (dump(_card(history=history(("2100-02-29", "start", 4)))), False),
+        "april-31": (dump(_card(history=history(("2021-04-31", "start", 4)))), False),
+        "december-31": (dump(_card(history=history(("2021-12-31", "start", 4)))), True),
         "control-link": (dump(_card(links={"code": "\x01javascript:alert(1)"})), False),
         "nul-summary": (dump(_card(summary="a\x00b")), False),
         "bell-name": (dump(_card(name="ding\x07")), False),
@@ -283,8 +310,8 @@ def real_cards() -> dict[str, str]:
     return {f"real-{f.parent.parent.name}-{f.stem}": f.read_text(encoding="utf-8") for f in files}
 
 
-def test_ajv_check_jsonschema_and_mltrl_agree_on_every_card(tmp_path: Path):
-    ajv_available()
+def test_ajv_check_jsonschema_editors_and_mltrl_agree_on_every_card(tmp_path: Path):
+    yaml_language_server_available()
     check_jsonschema()
     cases = hostile_cases()
     expected = {name: valid for name, (_text, valid) in cases.items()}
@@ -307,11 +334,17 @@ def test_ajv_check_jsonschema_and_mltrl_agree_on_every_card(tmp_path: Path):
     mltrl_says = {name: not (codes.get(name, set()) & SCHEMA_LEVEL) for name in texts}
     ajv_says = {Path(n).stem: r["valid"] for n, r in run_ajv("card.schema.json", files).items()}
     cjs_says = {Path(n).stem: v for n, v in run_check_jsonschema("card.schema.json", files).items()}
+    yls_says = {Path(n).stem: v for n, v in run_yaml_language_server("card.schema.json", files).items()}
 
     disagreements = {
-        name: {"mltrl": mltrl_says[name], "ajv": ajv_says[name], "check-jsonschema": cjs_says[name]}
+        name: {
+            "mltrl": mltrl_says[name],
+            "ajv": ajv_says[name],
+            "check-jsonschema": cjs_says[name],
+            "yaml-language-server": yls_says[name],
+        }
         for name in texts
-        if not mltrl_says[name] == ajv_says[name] == cjs_says[name]
+        if not mltrl_says[name] == ajv_says[name] == cjs_says[name] == yls_says[name]
     }
     assert disagreements == {}
     wrong = {name: mltrl_says[name] for name in expected if mltrl_says[name] != expected[name]}
