@@ -246,6 +246,22 @@ def _explicit(tag: str, text: str, mark: Any) -> Any:
     return value
 
 
+_SHARED: dict[str, str] = {}
+
+
+def _shared(value: str) -> str:
+    """One string object for each short value (statuses, kinds, roles, names) across all cards:
+    thousands of cards repeat them, and a portfolio keeps every card's values in memory."""
+    if len(value) > 40:
+        return value
+    found = _SHARED.get(value)
+    if found is None:
+        if len(_SHARED) >= 200_000:
+            return value
+        found = _SHARED[value] = value
+    return found
+
+
 class _Retry(Exception):
     """A problem whose message needs positions: parse again, recording them."""
 
@@ -301,8 +317,8 @@ class _Composer:
                 raise exc.at(event.start_mark) from None
             if self.record and resolved.__class__ is not str:  # only schema messages use these
                 self.positions._raw[path] = value
-            return resolved
-        return value
+            return _shared(resolved) if resolved.__class__ is str else resolved
+        return _shared(value)
 
     def node(self, path: Path_, depth: int) -> Any:
         get_event = self.parser.get_event
