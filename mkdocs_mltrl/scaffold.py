@@ -7,6 +7,7 @@ import os
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -38,8 +39,10 @@ PLACEHOLDERS: dict[str, str] = {
   summary: Class balance, label quality, gaps, acquisition assumptions.""",
     "MLTRL131": """testing:
   suites:
-    - {name: Unit tests, kind: unit, status: planned}""",
+    - {name: Unit tests, kind: unit, status: planned}  # passing once it runs green""",
     "MLTRL132": "links: {code: https://git.example.org/...}",
+    "MLTRL133": """service_levels:
+  - {name: p99 latency, kind: slo, target: 200 ms}""",
     "MLTRL141": """intended_use:
   intended: Who uses it, for what.""",
     "MLTRL142": 'reviewers: ["Name <name@example.org>"]  # the gate-review panel',
@@ -47,6 +50,11 @@ PLACEHOLDERS: dict[str, str] = {
   answers:
     data-rights: {status: open, notes: Who licensed the data and for which use.}""",
     "MLTRL144": "risks:\n  - {id: K1, title: What could go wrong, p_failure: 0.3, value: 6, mitigation: How it is reduced.}",
+    "MLTRL145": """metrics:
+  - {name: Recall, target: 0.9, achieved: 0.85, dataset: Validation set}
+data:
+  datasets:
+    - {name: Validation set, version: 1.0.0, role: validation, source: internal}""",
     "MLTRL151": "(set each research requirement's status to verified, validated or waived)",
     "MLTRL152": """requirements:
   - id: "1"
@@ -59,18 +67,26 @@ PLACEHOLDERS: dict[str, str] = {
     "MLTRL162": """intended_use:
   unacceptable: Uses that are out of bounds.""",
     "MLTRL163": "(give each requirement a risk: {p_failure: 0.2, value: 7})",
+    "MLTRL164": """deployment:
+  setting: Where and by whom it runs.
+  human_in_the_loop: Who checks its output, and when.
+  uncertainty: How uncertainty is shown to users.""",
+    "MLTRL165": """compliance:
+  - {regime: GDPR, status: not-assessed}""",
     "MLTRL171": """data:
   datasets:
     - {name: Golden set, version: 1.0.0, role: golden, source: internal}""",
     "MLTRL172": """testing:
   suites:
-    - {name: Critical scenarios, kind: critical-scenario, status: planned}""",
+    - {name: Critical scenarios, kind: critical-scenario, status: planned}  # passing once green""",
     "MLTRL181": "(answer every item of the ethics checklist under ethics.answers, none left open)",
     "MLTRL182": """testing:
   suites:
-    - {name: Shadow deployment, kind: shadow, status: planned}""",
+    - {name: Shadow deployment, kind: shadow, status: planned}  # passing once green""",
     "MLTRL183": "(set each product requirement's status to verified, validated or waived)",
-    "MLTRL191": "monitoring: {signals: [data-drift], dashboard: https://...}",
+    "MLTRL191": "monitoring: {signals: [data-drift, concept-drift, data-quality], dashboard: https://...}",
+    "MLTRL192": "(the concept-drift signal above, or monitoring.concept_drift)",
+    "MLTRL193": "(the data-quality signal above, or monitoring.data_quality)",
 }
 
 _OTHER_FIELDS = """# status: active                     # active, paused or retired
@@ -86,13 +102,23 @@ def _commented(text: str) -> str:
     return "\n".join(f"# {line}" for line in text.splitlines())
 
 
+def _gates() -> list[Any]:
+    """The built-in readiness gates (each with ``code``, ``level`` and ``description``)."""
+    from . import gates
+
+    table = getattr(gates, "GATES", None)
+    if table is None:
+        table = gates.default_gates().gates
+    return list(table)
+
+
 def level_guidance(level: int) -> str:
     """The commented part of a new card: what its entry level asks for, then what comes later."""
-    from .gates import GATES
+    table = _gates()
 
     written = ("summary", "owners")  # required fields the card already holds
-    entry = [g for g in GATES if g.level == level and not PLACEHOLDERS.get(g.code, "").startswith(written)]
-    later = [g for g in GATES if g.level > level]
+    entry = [g for g in table if g.level == level and not PLACEHOLDERS.get(g.code, "").startswith(written)]
+    later = [g for g in table if g.level > level]
     out = [
         f"# What level {level} asks for. `mltrl validate` warns about each until it is written:",
         "# uncomment the lines under each one and write your own.",
