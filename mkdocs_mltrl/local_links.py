@@ -24,7 +24,7 @@ from .model import Card
 from .yaml_loader import Path_
 
 MISSING_CODE = "LINK001"  # a local link or image names a file that does not exist
-OUTSIDE_CODE = "LINK002"  # a local link or image names a file outside the repository
+OUTSIDE_CODE = "LINK002"  # a local link or image names a file outside the repository, or a hidden one
 
 #: Where published files go, under the cards' ``assets/`` folder (a name reserved for the site).
 PUBLISHED_FOLDER = "files"
@@ -205,15 +205,19 @@ def find_local_links(cards: list[Card], root: Path, base: Path) -> LocalLinks:
             if not target_text:
                 continue
             target = (folder / target_text).resolve()  # follows symbolic links: no escape through one
-            if target.is_relative_to(real_root) and target.is_file():
+            inside = target.is_relative_to(real_root)
+            hidden = inside and any(part.startswith(".") for part in target.relative_to(real_root).parts)
+            if inside and not hidden and target.is_file():
                 relative = target.relative_to(real_root).as_posix()
                 files[(card.file, url)] = LocalFile(target, _site_path(relative, target))
                 continue
             reported.add(url)
             if not warn:
                 continue
-            if not target.is_relative_to(real_root):
+            if not inside:
                 code, message = OUTSIDE_CODE, f"'{url}' is outside the repository; it is not published"
+            elif hidden:
+                code, message = OUTSIDE_CODE, f"'{url}' is a hidden file or in a hidden folder; it is not published"
             else:
                 shown = target.relative_to(real_root).as_posix()
                 code, message = MISSING_CODE, f"'{url}' names no file (looked for {shown})"

@@ -96,10 +96,14 @@ def test_nothing_outside_the_repository_is_published(tmp_path: Path):
     (tmp_path / "private.png").write_bytes(b"\x89PNG PRIVATE-c0ffee")
     os.makedirs(repo / "cards")
     (repo / "cards" / "alias.png").symlink_to(tmp_path / "private.png")
-    card = _card(model="![a](alias.png) ![b](../../private.png)")
+    (repo / ".git").mkdir()
+    (repo / ".git" / "config").write_text("PRIVATE-c0ffee token")
+    (repo / ".env").write_text("PRIVATE-c0ffee")
+    card = _card(model="![a](alias.png) ![b](../../private.png) [c](../.git/config) [d](../.env)")
     config = make_site(repo, [card], theme="mkdocs")
     result = build(config)
     assert result.returncode == 0, result.stderr
-    assert "LINK002" in result.stderr
+    assert result.stderr.count("LINK002") == 4, result.stderr
+    assert "hidden file or in a hidden folder" in result.stderr
     published = [p for p in (repo / "site").rglob("*") if p.is_file() and b"PRIVATE-c0ffee" in p.read_bytes()]
     assert published == []
