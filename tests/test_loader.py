@@ -118,3 +118,48 @@ def test_test_helper_writes_yaml_12_strings():
     assert parse_text(dump({"id": "08", "v": "1.0", "t": "true", "n": "null", "s": "text"})).data == {
         "id": "08", "v": "1.0", "t": "true", "n": "null", "s": "text"
     }  # fmt: skip
+
+
+NOT_FINITE = [
+    ("a: .nan\n", 1, 4),
+    ("a: .NaN\n", 1, 4),
+    ("a: .inf\n", 1, 4),
+    ("a: -.Inf\n", 1, 4),
+    ("a: +.INF\n", 1, 4),
+    ("a: 1e400\n", 1, 4),
+    ("a: -2.5E+309\n", 1, 4),
+    ("a: " + "9" * 400 + "\n", 1, 4),
+    ("a: " + "1" * 5000 + "\n", 1, 4),  # beyond Python's own digit limit: still a finding
+    ("a: 0x" + "f" * 300 + "\n", 1, 4),
+    ("a: 0o" + "7" * 400 + "\n", 1, 4),
+    ("a: !!float .nan\n", 1, 4),
+    ("a: !!float 1e999\n", 1, 4),
+    ("a:\n  - 1\n  - [2, {b: .inf}]\n", 3, 13),
+    ("a: {b: [.nan]}\n", 1, 9),
+]
+
+
+@pytest.mark.parametrize("positions", [True, False])
+@pytest.mark.parametrize(("text", "line", "column"), NOT_FINITE)
+def test_numbers_must_be_finite_on_every_path(text: str, line: int, column: int, positions: bool):
+    with pytest.raises(LoadError) as raised:
+        parse_text(text, positions=positions)
+    assert (raised.value.code, raised.value.line, raised.value.column) == ("YAML014", line, column)
+    assert "must be finite" in raised.value.message
+
+
+def test_finite_numbers_and_look_alike_text_stay():
+    doc = parse_text(
+        'a: 1.7976931348623157e308\nb: "1e400"\nc: nan\nd: .nanx\ne: inf\nf: 0x1F\ng: -0.0\nh: ' + "9" * 300 + "\n"
+    )
+    assert doc.data["a"] == 1.7976931348623157e308
+    assert doc.data["b"] == "1e400" and doc.data["c"] == "nan" and doc.data["d"] == ".nanx" and doc.data["e"] == "inf"
+    assert doc.data["f"] == 31 and doc.data["h"] == int("9" * 300)
+
+
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
+def test_raw_yaml_11_line_breaks_are_refused(char: str):
+    with pytest.raises(LoadError) as raised:
+        parse_text(f"a: 1\nb: x{char}y\n")
+    assert (raised.value.code, raised.value.line, raised.value.column) == ("YAML013", 2, 5)
+    assert parse_text('b: "x\\L\\P"\n').data == {"b": "x\u2028\u2029"}  # written as escapes, they are read
