@@ -587,7 +587,7 @@ def evaluate_gates(
 ) -> GateReport:
     gateset = gateset or default_gates()
     today = today or build_date()
-    entered = 0  # entry_level(card)
+    entered = entry_level(card)
     waivers: dict[str, Waiver] = {}
     for waiver in card.waivers:  # the latest expiry wins when a gate is waived twice
         if waiver.gate not in waivers or waiver.expires > waivers[waiver.gate].expires:
@@ -717,4 +717,31 @@ def gates_data(gateset: GateSet) -> list[dict[str, Any]]:
             "source": g.source,
         }
         for g in gateset.gates
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverState:
+    """One waiver of a card, as of a date: active or expired, and whether its gate needs it."""
+
+    waiver: Waiver
+    gate: Gate | None  # None: the programme has no such gate
+    active: bool
+    needed: bool  # the gate is asked of the card (or is next) and not met
+
+    @property
+    def state(self) -> str:
+        if self.gate is None:
+            return "unknown gate"
+        return "active" if self.active else "expired"
+
+
+def waiver_states(card: Card, report: GateReport, gateset: GateSet, today: date | None = None) -> list[WaiverState]:
+    today = today or build_date()
+    unmet = {
+        r.gate.code for r in (*report.current, *report.next_level) if not r.met and r.state is not GateState.ENTERED
+    }
+    return [
+        WaiverState(w, gateset.by_code(w.gate), date.fromisoformat(w.expires) >= today, w.gate in unmet)
+        for w in card.waivers
     ]

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from .checklist import Checklist, load_checklist
+from .clock import build_date
 from .findings import Finding, Severity, sort_findings
 from .gates import (
     GateMode,
@@ -269,6 +270,7 @@ def build_portfolio(
         cache.retain(keys)
     ctx = _context(cards, checklist, broken, reviewers_from)
     gateset = gateset or default_gates()
+    today = today or build_date()
     reports: dict[str, GateReport] = {}
     for card in cards:
         findings.extend(run_rules(card, ctx))

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from . import __version__
 from .analytics import PortfolioReport, build_date, component_graph
 from .charts import history_chart, risk_matrix, risk_points, score_class
+from .gates import waiver_states
 from .levels import STAGE_COLOURS
 from .local_links import rewrite
 from .markup import chrome_title, render_inline, render_markdown, safe_url
@@ -222,6 +223,7 @@ class Renderer:
             components=components,
             system=portfolio.system.get(card.id),
             gates=portfolio.gates[card.id],
+            waivers=waiver_states(card, portfolio.gates[card.id], portfolio.gateset, portfolio.today),
             requirements=card.sorted_requirements,
             points=points,
             risks_by_score=sorted(card.risks, key=lambda r: (-r.score, r.id)),

@@ -68,7 +68,11 @@ class CardSite:
         #: Without one (a single build renders each page once), nothing is kept.
         self.page_cache = page_cache
         self._used: set[tuple[Any, ...]] = set()
-        self._context = (layout, site_url, portfolio.checklist, _templates_signature(templates_dir))
+        gates = tuple(
+            (g.code, g.level, g.severity, g.description, g.doc, repr(g.when)) for g in portfolio.gateset.gates
+        )
+        programme = (gates, portfolio.gateset.expired_severity, portfolio.gateset.due_soon_days, portfolio.today)
+        self._context = (layout, site_url, portfolio.checklist, _templates_signature(templates_dir), programme)
         self._pages: dict[str, GeneratedFile] = {}
         self._whole_site: dict[str, RenderedPage] = {}  # the index and portfolio, rendered once
 

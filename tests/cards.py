@@ -50,6 +50,10 @@ def complete_card(card_id: str = "C1", level: int = 9, **overrides: Any) -> dict
         ],
         "risks": [{"id": "K1", "title": "Drift", "p_failure": 0.5, "value": 6, "requirements": ["1"]}],
         "intended_use": {"intended": "Triage support.", "unacceptable": "Autonomous decisions."},
+        "metrics": [{"name": "Accuracy", "target": 0.9, "achieved": 0.93, "dataset": "Gold"}],
+        "service_levels": [{"name": "p99 latency", "kind": "slo", "target": "100 ms"}],
+        "deployment": {"setting": "Hospital cloud.", "human_in_the_loop": "A radiologist.", "uncertainty": "Scores."},
+        "compliance": [{"regime": "GDPR", "status": "compliant"}],
         "testing": {
             "suites": [
                 {"name": "Unit", "kind": "unit", "status": "passing"},
@@ -62,7 +66,10 @@ def complete_card(card_id: str = "C1", level: int = 9, **overrides: Any) -> dict
             "datasets": [{"name": "Gold", "version": "1.0.0", "role": "golden", "source": "internal"}],
         },
         "ethics": {"answers": {item: {"status": "done"} for item in DEFAULT_ITEMS}},
-        "monitoring": {"signals": ["data-drift", "latency"], "dashboard": "https://dash.example.org"},
+        "monitoring": {
+            "signals": ["data-drift", "concept-drift", "data-quality", "latency"],
+            "dashboard": "https://dash.example.org",
+        },
         "history": [{"date": "2021-01-01", "event": "start", "level": level}],
     }
     card.update(overrides)
@@ -78,6 +85,13 @@ def history(*events: tuple[str, str, int] | tuple[str, str, int, str]) -> list[d
             entry["switchback"] = event[3]
         out.append(entry)
     return out
+
+
+def climbed(level: int, start: int = 0) -> list[dict[str, Any]]:
+    """A history that starts at ``start`` and graduates one level a month up to ``level``."""
+    events: list[tuple[str, str, int]] = [("2020-01-01", "start", start)]
+    events += [(f"2020-{n - start + 1:02d}-01", "graduate", n) for n in range(start + 1, level + 1)]
+    return history(*events)
 
 
 class _NoAliases(yaml.SafeDumper):

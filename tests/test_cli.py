@@ -13,7 +13,7 @@ import pytest
 from mkdocs_mltrl import __version__
 from mkdocs_mltrl.cli import main
 
-from .cards import complete_card, dump, history, line_of, write
+from .cards import climbed, complete_card, dump, history, line_of, write
 
 BASE = "mltrl: 1\nid: A1\nname: Thing\nlevel: 0\nsummary: Does a thing.\nowners: [Ann]\n"
 
@@ -114,7 +114,7 @@ def test_text_output_is_sorted_one_finding_a_line(tmp_path: Path):
 
 
 def test_warnings_fail_only_under_strict(tmp_path: Path):
-    card = complete_card(level=5)
+    card = complete_card(level=5, history=climbed(5))
     del card["model"]
     write(tmp_path / "cards", card)
     assert mltrl("validate", cwd=tmp_path).returncode == 0

@@ -12,7 +12,7 @@ from mkdocs_mltrl.findings import Severity
 from mkdocs_mltrl.gates import GATES, GateMode, evaluate_gates
 from mkdocs_mltrl.portfolio import load_portfolio
 
-from .cards import complete_card, without, write
+from .cards import climbed, complete_card, line_of, without, write
 
 
 def _research_unverified(card: dict[str, Any]) -> dict[str, Any]:
@@ -76,7 +76,13 @@ BREAK = {
     "MLTRL181": _one_open_answer,
     "MLTRL182": _suites_without("shadow", "canary", "ab", "blue-green"),
     "MLTRL183": _product_unverified,
-    "MLTRL191": lambda c: {**c, "monitoring": {"signals": ["latency"]}},
+    "MLTRL133": lambda c: without(c, "service_levels"),
+    "MLTRL145": lambda c: without(c, "metrics", 0, "dataset"),
+    "MLTRL164": lambda c: without(c, "deployment", "uncertainty"),
+    "MLTRL165": lambda c: without(c, "compliance", 0, "status"),
+    "MLTRL191": lambda c: {**c, "monitoring": {"signals": ["concept-drift", "data-quality"]}},
+    "MLTRL192": lambda c: {**c, "monitoring": {"signals": ["data-drift", "data-quality"]}},
+    "MLTRL193": lambda c: {**c, "monitoring": {"signals": ["data-drift", "concept-drift"]}},
 }
 
 
@@ -87,6 +93,8 @@ def test_gate_codes_follow_the_contract():
 
 
 def run(tmp_path: Path, card: dict[str, Any], mode: GateMode = GateMode.WARN):
+    if card["history"][0]["level"] == card["level"] and len(card["history"]) == 1:
+        card = {**card, "history": climbed(card["level"])}  # every level's gates are asked
     write(tmp_path / "cards", card)
     portfolio, findings = load_portfolio([tmp_path / "cards"], gates=mode)
     assert portfolio is not None
@@ -136,3 +144,90 @@ def test_gate_mode_accepts_yaml11_false():
     assert GateMode.parse("ERROR") is GateMode.ERROR
     with pytest.raises(ValueError, match="off, warn, error"):
         GateMode.parse("sometimes")
+
+
+# --- entry-aware gates, statuses and evidence kept elsewhere --------------------------------------
+
+
+def _codes(findings) -> set[str]:
+    return {f.code for f in findings}
+
+
+def test_gates_below_the_entry_level_are_not_asked(tmp_path: Path):
+    card = _requirements_of("research")(complete_card(level=8))
+    card["history"] = climbed(8, start=5)
+    path = write(tmp_path / "cards", card)
+    portfolio, findings = load_portfolio([tmp_path / "cards"])
+    assert portfolio is not None
+    assert "MLTRL121" not in _codes(findings)  # a product card that entered at 5
+    entered = [f for f in findings if f.code == "MLTRL040"]
+    assert len(entered) == 1 and entered[0].severity is Severity.INFO
+    assert entered[0].message == "entered at level 5: the gates of levels 0-4 are not asked (MLTRL121 not met)"
+    assert entered[0].line == line_of(path.read_text(), "event: start") + 1  # the start event's level
+    report = portfolio.gates["C1"]
+    assert report.entered_at == 5 and report.passed
+    assert {r.gate.code for r in report.not_asked} >= {"MLTRL101", "MLTRL121", "MLTRL145"}
+    # The same card entering at 0 is asked for its research requirement.
+    card["history"] = climbed(8)
+    write(tmp_path / "cards", card)
+    _, findings = load_portfolio([tmp_path / "cards"])
+    assert "MLTRL121" in _codes(findings) and "MLTRL040" not in _codes(findings)
+
+
+@pytest.mark.parametrize("status", ["planned", "failing", None])
+def test_a_deployment_test_counts_only_when_it_ran_and_passed(tmp_path: Path, status: str | None):
+    card = complete_card(level=9)
+    shadow = card["testing"]["suites"][2]
+    if status is None:
+        del shadow["status"]
+    else:
+        shadow["status"] = status
+    _, findings = run(tmp_path, card)
+    assert "MLTRL182" in _codes(findings)
+
+
+def test_an_unstated_requirement_status_is_not_done(tmp_path: Path):
+    card = without(complete_card(level=9), "requirements", 1, "status")
+    _, findings = run(tmp_path, card)
+    assert "MLTRL183" in _codes(findings)
+
+
+def test_ethics_kept_elsewhere_meets_the_ethics_gates(tmp_path: Path):
+    card = complete_card(level=9)
+    card["ethics"] = {"external": {"status": "complete", "link": "https://wiki.example.org/ethics"}}
+    _, findings = run(tmp_path, card)
+    assert not {"MLTRL143", "MLTRL181"} & _codes(findings)
+    card["ethics"]["external"]["status"] = "in-progress"
+    _, findings = run(tmp_path, card)
+    assert "MLTRL181" in _codes(findings) and "MLTRL143" not in _codes(findings)
+    card["ethics"]["external"]["status"] = "not-started"
+    _, findings = run(tmp_path, card)
+    assert {"MLTRL143", "MLTRL181"} <= _codes(findings)
+
+
+def test_vv_kept_elsewhere_meets_the_requirement_vv_gates(tmp_path: Path):
+    card = complete_card(level=9)
+    for requirement in card["requirements"]:
+        del requirement["verification"], requirement["validation"]
+    _, findings = run(tmp_path, card)
+    assert {"MLTRL122", "MLTRL161"} <= _codes(findings)
+    card["vv"] = {"external": {"status": "complete", "link": "https://docs.example.org/prd"}}
+    _, findings = run(tmp_path, card)
+    assert not {"MLTRL122", "MLTRL161"} & _codes(findings)
+    card["vv"]["external"]["status"] = "in-progress"
+    _, findings = run(tmp_path, card)
+    assert {"MLTRL122", "MLTRL161"} <= _codes(findings)
+
+
+def test_monitoring_named_fields_meet_the_level_9_gates(tmp_path: Path):
+    card = complete_card(level=9)
+    card["monitoring"] = {
+        "data_quality": "Schema checks on every batch.",
+        "data_drift": "PSI on inputs, weekly.",
+        "concept_drift": "Label feedback against predictions.",
+    }
+    _, findings = run(tmp_path, card)
+    assert not {"MLTRL191", "MLTRL192", "MLTRL193"} & _codes(findings)
+    card["monitoring"] = {"data_drift": "PSI.", "signals": ["concept-drift"]}
+    _, findings = run(tmp_path, card)
+    assert {"MLTRL191", "MLTRL192", "MLTRL193"} & _codes(findings) == {"MLTRL193"}

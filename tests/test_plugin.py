@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from mkdocs_mltrl.render import CARD_SECTIONS
 
-from .cards import DEFAULT_ITEMS, complete_card, history
+from .cards import DEFAULT_ITEMS, climbed, complete_card, history
 from .site import build, make_site, page
 
 SECTION_IDS = [anchor for anchor, _ in CARD_SECTIONS if anchor != "other"]
@@ -119,7 +119,7 @@ def test_switchbacks_are_marked_by_type(tmp_path: Path):
 
 
 def test_readiness_gates_show_met_and_next_level(tmp_path: Path):
-    card = complete_card(level=4, history=history(("2021-01-01", "start", 4)))
+    card = complete_card(level=4, history=climbed(4))
     del card["versions"]["model"]
     assert build(make_site(tmp_path, [card])).returncode == 0
     soup = page(tmp_path / "site", "cards/C1/")
@@ -129,21 +129,37 @@ def test_readiness_gates_show_met_and_next_level(tmp_path: Path):
         "MLTRL142",
         "MLTRL143",
         "MLTRL144",
+        "MLTRL145",
     ]
     assert not soup.select("tr.mltrl-gate-row-unmet")
-    assert "Levels 0–3: 9 of 9 deliverables met." in soup.get_text()
+    assert "Levels 0–3: 10 of 10 deliverables met." in soup.get_text()
+    assert not soup.select("p.mltrl-entered")
     todo = soup.select_one("ul.mltrl-todo").get_text(" ", strip=True)
     assert "MLTRL153" in todo
 
 
 def test_missing_earlier_deliverables_are_listed(tmp_path: Path):
-    card = complete_card(level=4, history=history(("2021-01-01", "start", 4)))
+    card = complete_card(level=4, history=climbed(4))
     del card["model"]
     assert build(make_site(tmp_path, [card])).returncode == 0
     soup = page(tmp_path / "site", "cards/C1/")
     unmet = [tr.select("td")[3].get_text() for tr in soup.select("tr.mltrl-gate-row-unmet")]
     assert unmet == ["MLTRL111"]
-    assert "1 of 13 deliverables up to level 4 missing." in soup.select_one("p.mltrl-gate-summary").get_text()
+    assert "1 of 15 deliverables up to level 4 missing." in soup.select_one("p.mltrl-gate-summary").get_text()
+
+
+def test_gates_below_the_entry_level_say_entered_at(tmp_path: Path):
+    card = complete_card(level=6, history=climbed(6, start=3))
+    del card["model"]  # a level-1 deliverable, not asked of a card that entered at 3
+    result = build(make_site(tmp_path, [card]))
+    assert result.returncode == 0 and "warning MLTRL111" not in result.stderr
+    soup = page(tmp_path / "site", "cards/C1/")
+    entered = soup.select_one("p.mltrl-entered").get_text(" ", strip=True)
+    assert entered == "Entered at level 3: the gates of levels 0–2 are not asked (MLTRL111 not met)."
+    assert not soup.select("tr.mltrl-gate-row-unmet")
+    codes = [tr.select("td")[3].get_text() for tr in soup.select("table.mltrl-gates tbody tr")]
+    assert codes and all(code[6] == "6" for code in codes)
+    assert "Levels 3–5:" in soup.get_text()
 
 
 def test_index_lists_cards_by_level_then_name(built: Path):
@@ -254,7 +270,7 @@ def test_card_errors_abort_before_anything_is_written(tmp_path: Path):
 
 
 def test_warnings_fail_only_strict_builds(tmp_path: Path):
-    card = complete_card(level=5, history=history(("2021-01-01", "start", 5)))
+    card = complete_card(level=5, history=climbed(5))
     del card["model"]
     config = make_site(tmp_path, [card])
     relaxed = build(config)
@@ -264,7 +280,7 @@ def test_warnings_fail_only_strict_builds(tmp_path: Path):
 
 
 def test_gates_off_as_yaml11_false(tmp_path: Path):
-    card = complete_card(level=5, history=history(("2021-01-01", "start", 5)))
+    card = complete_card(level=5, history=climbed(5))
     del card["model"]
     config = make_site(tmp_path, [card])
     config.write_text(config.read_text().replace("mltrl: {}", "mltrl:\n      gates: off"))

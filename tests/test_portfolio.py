@@ -88,7 +88,9 @@ def expected(cards: list[dict[str, Any]]) -> dict[str, Any]:
         "stale": set(stale),
         "paused": {c["id"] for c in cards if c["status"] == "paused"},
         "retired": {c["id"] for c in cards if c["status"] == "retired"},
-        "no_model": {c["id"] for c in cards if "model" not in c and c["level"] >= 1},
+        "no_model": {  # the level-1 gate: asked of cards at level 1 or higher that entered at 1 or lower
+            c["id"] for c in cards if "model" not in c and c["level"] >= 1 and c["history"][0]["level"] <= 1
+        },
         "edges": sum(len(c["components"]) for c in cards),
     }
 

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup, Tag
 
 from mkdocs_mltrl.hosts import GENERATED_CONFIG, GENERATED_DIR
 
-from .cards import complete_card, dump, history, write
+from .cards import climbed, complete_card, dump, history, write
 from .site import build, make_site, page
 from .test_plugin import portfolio
 from .test_serve import Server
@@ -264,7 +264,7 @@ def test_card_error_fails_zensical_itself(tmp_path: Path):
 
 
 def test_warnings_fail_the_wrapper_under_strict(tmp_path: Path):
-    card = complete_card(level=5, history=history(("2021-01-01", "start", 5)))
+    card = complete_card(level=5, history=climbed(5))
     del card["model"]
     make_site(tmp_path, [card])
     relaxed = mltrl(tmp_path, "build", "--host", "zensical")
