@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from . import programme
 from .clock import build_date as build_date
+from .gates import WaiverState
 from .model import Card
 from .portfolio import Portfolio
+from .programme import LevelDuration, Lift, TargetStatus, TrendPoint, waiver_dict
 
 DEFAULT_STALE_AFTER_DAYS = 180
 
@@ -51,6 +54,15 @@ class PortfolioReport:
     #: (card, system level, limiting component, components of unknown level): cards whose system
     #: level is below their level, or not known.
     system_limited: list[tuple[Card, int, str | None, tuple[str, ...]]] = field(default_factory=list)
+    waivers: list[tuple[Card, WaiverState]] = field(default_factory=list)
+    targets: list[tuple[Card, TargetStatus]] = field(default_factory=list)
+    trend: list[TrendPoint] = field(default_factory=list)
+    durations: list[LevelDuration] = field(default_factory=list)
+    lifts: dict[str, Lift] = field(default_factory=dict)
+
+    @property
+    def overdue(self) -> list[tuple[Card, TargetStatus]]:
+        return [(c, t) for c, t in self.targets if t.state == "overdue"]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +89,15 @@ class PortfolioReport:
             "gates_unmet": [{"id": c.id, "level": c.level, "missing": codes} for c, codes in self.gates_unmet],
             "paused": [c.id for c in self.paused],
             "retired": [c.id for c in self.retired],
+            "waivers": {
+                "active": [waiver_dict(c, w) for c, w in self.waivers if w.gate is not None and w.active],
+                "expired": [waiver_dict(c, w) for c, w in self.waivers if w.gate is not None and not w.active],
+            },
+            "targets": [{"id": c.id, **t.as_dict()} for c, t in self.targets],
+            "overdue_targets": [c.id for c, _ in self.overdue],
+            "level_durations": [d.as_dict() for d in self.durations],
+            "trend": [{"date": p.day.isoformat(), "per_stage": p.per_stage} for p in self.trend],
+            "lifts": {card_id: lift.as_dict() for card_id, lift in self.lifts.items()},
             "system_limited": [
                 {"id": c.id, "level": c.level, "system_level": lvl, "limited_by": by, "unknown": list(unknown)}
                 for c, lvl, by, unknown in self.system_limited
@@ -140,6 +161,11 @@ def portfolio_report(
         paused=[c for c in cards if c.status == "paused"],
         retired=[c for c in cards if c.status == "retired"],
         system_limited=limited,
+        waivers=programme.waivers(portfolio, today),
+        targets=programme.targets(portfolio, today),
+        trend=programme.trend(portfolio, today),
+        durations=programme.level_durations(portfolio),
+        lifts={c.id: found for c in cards for found in (programme.lift(portfolio, c),) if found is not None},
     )
 
 

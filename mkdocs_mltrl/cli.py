@@ -21,7 +21,8 @@ from .findings import Severity
 from .gates import GateMode, gates_data, gates_markdown, load_gates
 from .levels import LevelTable
 from .portfolio import CardPathError, display_path, load_portfolio
-from .reporting import as_github, as_json, as_text, portfolio_text
+from .programme import as_of
+from .reporting import as_github, as_json, as_of_text, as_text, portfolio_text
 from .scaffold import ScaffoldError, create_card, render_new_card, schema_hint
 from .settings import ConfigError, Settings, settings_from_config
 
@@ -101,6 +102,12 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=["text", "json"], default="text")
     report.add_argument(
         "--stale-after-days", type=int, help="days without a review event before a card is stale (default 180)"
+    )
+    report.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="the portfolio as it stood on this date, from the cards' histories",
     )
     report.add_argument(
         "--today",
@@ -241,6 +248,13 @@ def _report(args: argparse.Namespace) -> int:
         print("mltrl: fix the errors above first", file=sys.stderr)
         return EXIT_FINDINGS
     stale = args.stale_after_days if args.stale_after_days is not None else settings.stale_after_days
+    if args.as_of is not None:
+        snapshot = as_of(portfolio, args.as_of)
+        if args.format == "json":
+            sys.stdout.write(json.dumps(snapshot.as_dict(portfolio), indent=2, ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(as_of_text(snapshot, portfolio))
+        return EXIT_OK
     report = portfolio_report(portfolio, args.today, stale)
     if args.format == "json":
         sys.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")

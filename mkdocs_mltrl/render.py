@@ -24,6 +24,7 @@ from .local_links import rewrite
 from .markup import chrome_title, render_inline, render_markdown, safe_url
 from .model import Card
 from .portfolio import Portfolio
+from .programme import TargetStatus, lift, target_status
 from .resources import templates_dir
 from .urls import SiteLayout, relative_url
 
@@ -59,6 +60,10 @@ PORTFOLIO_SECTIONS: tuple[tuple[str, str], ...] = (
     ("gates-unmet", "Gates not met"),
     ("paused-retired", "Paused and retired"),
     ("system-levels", "System levels"),
+    ("trend", "Stages over time"),
+    ("level-durations", "Days to graduate"),
+    ("targets", "Targets"),
+    ("waivers", "Waivers"),
     ("component-graph", "Component graph"),
 )
 
@@ -224,6 +229,8 @@ class Renderer:
             system=portfolio.system.get(card.id),
             gates=portfolio.gates[card.id],
             waivers=waiver_states(card, portfolio.gates[card.id], portfolio.gateset, portfolio.today),
+            target=self.target(card),
+            lift=lift(portfolio, card),
             requirements=card.sorted_requirements,
             points=points,
             risks_by_score=sorted(card.risks, key=lambda r: (-r.score, r.id)),
@@ -259,6 +266,10 @@ class Renderer:
             **self._common(page_url),
         )
 
+    def target(self, card: Card) -> TargetStatus | None:
+        portfolio = self.portfolio
+        return target_status(card, portfolio.today or build_date(), portfolio.gateset.due_soon_days)
+
     def index_page(self, title: str = "TRL Cards") -> RenderedPage:
         cards = self.portfolio.sorted_by_level()
         page_url = self.layout.index_url()
@@ -268,6 +279,7 @@ class Renderer:
             cards=cards,
             gates=self.portfolio.gates,
             system=self.portfolio.system,
+            targets={c.id: t for c in cards for t in (self.target(c),) if t is not None},
             tags=sorted({t for c in cards for t in c.tags}, key=str.lower),
             owners=sorted({o.name for c in cards for o in c.owners}, key=str.lower),
             **self._common(page_url),

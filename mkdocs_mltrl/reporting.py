@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 from .analytics import PortfolioReport
 from .findings import Finding, Severity, count
+from .portfolio import Portfolio
+from .programme import AsOf
 
 
 def _plural(n: int, word: str) -> str:
@@ -102,4 +104,57 @@ def portfolio_text(report: PortfolioReport) -> str:
     )
     lines += ["", "Paused: " + (", ".join(c.id for c in report.paused) or "none")]
     lines += ["Retired: " + (", ".join(c.id for c in report.retired) or "none")]
+    for title, active in (("Active waivers:", True), ("Expired waivers:", False)):
+        lines += ["", title]
+        lines += _or_none(
+            [
+                f"  {c.id} {w.waiver.gate}: until {w.waiver.expires}, approved by {w.waiver.approved_by}"
+                + ("" if w.needed else " (the gate is met or not asked)")
+                for c, w in report.waivers
+                if w.gate is not None and w.active is active
+            ]
+        )
+    lines += ["", "Overdue targets:"]
+    lines += _or_none([f"  {c.id}: level {t.level} by {t.date}, {t.label}" for c, t in report.overdue])
+    lines += ["Other targets:"]
+    lines += _or_none(
+        [f"  {c.id}: level {t.level} by {t.date}, {t.label}" for c, t in report.targets if t.state != "overdue"]
+    )
+    lines += ["", "Days from entering a level to graduating from it (graduations, median, range):"]
+    for d in report.durations:
+        spread = (
+            f"{_plural(d.graduations, 'graduation')}, median {d.median:g}, {d.minimum}-{d.maximum}"
+            if d.graduations
+            else "no graduations"
+        )
+        lines.append(f"  {d.level}: {spread}")
+    lines += ["", "What lifts each system (limiting components, lowest first; the first one's missing gates):"]
+    lines += _or_none(
+        [
+            f"  {card_id}: {', '.join(f'{c.name} ({c.level})' for c in lift.limiting)}; "
+            + (
+                f"{lift.first.name} to level {lift.first.level + 1}: {', '.join(g.code for g in lift.next_gates) or 'nothing missing'}"
+                if lift.first.card is not None
+                else f"{lift.first.name} is external"
+            )
+            for card_id, lift in report.lifts.items()
+        ]
+    )
+    return "\n".join(lines) + "\n"
+
+
+def as_of_text(snapshot: AsOf, portfolio: Portfolio) -> str:
+    """The portfolio as it stood on a date, as plain text."""
+    lines = [f"{_plural(len(snapshot.standing), 'card')} as of {snapshot.day.isoformat()}", "", "Cards per level:"]
+    lines += [f"  {level}: {n}" for level, n in enumerate(snapshot.per_level)]
+    lines += ["", "Cards per stage:", *(f"  {st}: {n}" for st, n in snapshot.per_stage(portfolio).items())]
+    lines += ["", "Levels:"]
+    lines += _or_none(
+        [
+            f"  {c.id}: {level}" + ("" if status == "active" else f" ({status})")
+            for c, level, status in snapshot.standing
+        ]
+    )
+    lines += ["", "Not started yet: " + (", ".join(c.id for c in snapshot.not_started) or "none")]
+    lines += ["Without history: " + (", ".join(c.id for c in snapshot.no_history) or "none")]
     return "\n".join(lines) + "\n"

@@ -14,6 +14,7 @@ from .levels import LevelTable
 from .markup import chrome_title
 from .model import Card
 from .portfolio import CardCache, CardPathError, Portfolio, load_portfolio
+from .programme import lift
 from .render import (
     CARD_ANCHOR,
     INDEX_ANCHOR,
@@ -178,7 +179,10 @@ class CardSite:
             for target in (self.portfolio.by_id(ref),)
         )
         links = tuple(sorted(self.renderer.local_links(card).items()))
-        return (card.file, card.source_text, components, self.portfolio.system.get(card.id), links, self._context)
+        found = lift(self.portfolio, card)  # what lifts the system: other cards' levels and gates
+        lifted = json.dumps(found.as_dict(), sort_keys=True) if found else None
+        system = self.portfolio.system.get(card.id)
+        return (card.file, card.source_text, components, system, links, lifted, self._context)
 
     def forget_unused(self) -> None:
         """Drop cached pages this build did not use (cards edited or removed)."""

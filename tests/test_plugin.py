@@ -169,7 +169,18 @@ def test_index_lists_cards_by_level_then_name(built: Path):
     first = soup.select_one("table.mltrl-cards tbody tr")
     assert first.a["href"] == "C7/"
     headers = [th.get_text(strip=True) for th in soup.select("table.mltrl-cards thead th")]
-    assert headers == ["ID", "Name", "Level", "System level", "Stage", "Status", "Owners", "Last review", "Gates"]
+    assert headers == [
+        "ID",
+        "Name",
+        "Level",
+        "System level",
+        "Stage",
+        "Status",
+        "Owners",
+        "Last review",
+        "Gates",
+        "Target",
+    ]
     assert soup.select_one("form.mltrl-filter") is not None
     script = soup.find("script", src=re.compile(r"mltrl\.js$"))
     assert script is not None and (built / "cards" / script["src"]).is_file()
