@@ -270,7 +270,12 @@ def _diff(args: argparse.Namespace) -> int:
         if checklist is None:
             sys.stdout.write(as_text(0, problems))
             return EXIT_FINDINGS
-        result = diff_revisions(Path.cwd(), settings.cards_dir, args.base, args.head, checklist)
+        gates_file = settings.gates_file
+        gateset, gate_problems = load_gates(gates_file, display_path(gates_file) if gates_file else None)
+        if gateset is None:
+            sys.stdout.write(as_text(0, gate_problems))
+            return EXIT_FINDINGS
+        result = diff_revisions(Path.cwd(), settings.cards_dir, args.base, args.head, checklist, gateset)
     except (ConfigError, GitError) as exc:
         print(f"mltrl: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -11,7 +11,7 @@ from typing import Any
 
 from .changes import FieldChange, change_markdown, code, diff_data
 from .checklist import Checklist
-from .gates import GateMode
+from .gates import GateMode, GateSet
 from .model import Card, requirement_sort_key
 from .portfolio import CARD_SUFFIXES, CardFile, Portfolio, build_portfolio, discover
 from .yaml_loader import LoadError, decode, parse_text, read_limited
@@ -299,15 +299,17 @@ def compare(
     return PortfolioDiff(base_name, head_name, added, removed, changed, len(base.errors), len(head.errors), head, base)
 
 
-def diff_revisions(start: Path, cards_dir: Path, base: str, head: str | None, checklist: Checklist) -> PortfolioDiff:
+def diff_revisions(
+    start: Path, cards_dir: Path, base: str, head: str | None, checklist: Checklist, gateset: GateSet | None = None
+) -> PortfolioDiff:
     repo = repo_root(start)
     folder = Path(os.path.relpath(cards_dir.resolve(), repo.resolve())).as_posix()
     if folder == ".":
         folder = ""
     base_files = files_at(repo, base, folder)
     head_files = files_at(repo, head, folder) if head else working_files(repo, folder)
-    base_portfolio = build_portfolio(base_files, checklist, GateMode.WARN)
-    head_portfolio = build_portfolio(head_files, checklist, GateMode.WARN)
+    base_portfolio = build_portfolio(base_files, checklist, GateMode.WARN, gateset=gateset)
+    head_portfolio = build_portfolio(head_files, checklist, GateMode.WARN, gateset=gateset)
     base_data = dict(found for f in base_files if (found := card_data(f)) is not None)
     head_data = dict(found for f in head_files if (found := card_data(f)) is not None)
     return compare(base_portfolio, head_portfolio, base, head or WORKING_TREE, base_data, head_data)

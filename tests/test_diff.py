@@ -274,3 +274,22 @@ def test_card_text_cannot_change_the_comment_or_reach_out(tmp_path: Path):
             spans += child.type == "code_inline"
     assert spans > 20
     assert "\\u202e" in out and "\u202e" not in out and "\u200b" not in out  # shown, not applied
+
+
+def test_diff_applies_the_gates_file(tmp_path: Path):
+    git(tmp_path, "init", "-q", "-b", "main")
+    card = complete_card("G1", level=3, history=history(("2021-01-01", "start", 3)))
+    write(tmp_path / "cards", card)
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "cards")
+    card["model"] = "A changed model."
+    write(tmp_path / "cards", card)
+    (tmp_path / "gates.yaml").write_text(
+        "mltrl-gates: 1\ngates:\n  - {code: ORG301, level: 3, description: d, when: {present: x-owner-team}}\n"
+    )
+    plain = json.loads(mltrl(tmp_path, "diff", "main", "--format", "json").stdout)
+    assert plain["changed"][0]["gates"] == {"before": [], "after": []}  # the built-in gates are met
+    result = mltrl(tmp_path, "diff", "main", "--format", "json", "--gates-file", "gates.yaml")
+    assert result.returncode == 0, result.stderr
+    changed = json.loads(result.stdout)["changed"][0]
+    assert changed["gates"] == {"before": ["ORG301"], "after": ["ORG301"]}  # both revisions, the same programme

@@ -192,3 +192,24 @@ def test_gates_schema_compiles_in_strict_ajv_and_agrees(tmp_path: Path):
     for strict in ("default", "all"):
         verdicts = {Path(name).name: r["valid"] for name, r in run_ajv("gates.schema.json", files, strict).items()}
         assert verdicts == {"default.yaml": True, "org.yaml": True, "bad.yaml": False}
+
+
+def test_checklist_section_conditions(tmp_path: Path):
+    from .cards import DEFAULT_ITEMS
+
+    (tmp_path / "org.yaml").write_text(
+        "mltrl-gates: 1\ngates:\n"
+        "  - {code: ORG201, level: 2, description: pre, when: {checklist: {section: Pre-development}}}\n"
+        "  - {code: ORG202, level: 2, description: nope, when: {checklist: {section: Nope}}}\n"
+    )
+    card = complete_card(level=2)
+    card["ethics"]["answers"] = {DEFAULT_ITEMS[0]: {"status": "done"}}
+    write(tmp_path / "cards", card)
+    result = mltrl("validate", "--format", "json", "--gates-file", "org.yaml", "cards", cwd=tmp_path)
+    found = {(f["file"], f["line"], f["code"]) for f in json.loads(result.stdout)["findings"]}
+    assert ("org.yaml", 4, "GATES004") in found  # the section the checklist does not have
+    assert ("cards/C1.yaml", "ORG201") in {(f, c) for f, _, c in found}  # one answer is not the section
+    card["ethics"]["answers"] = {item: {"status": "n/a"} for item in DEFAULT_ITEMS}
+    write(tmp_path / "cards", card)
+    result = mltrl("validate", "--format", "json", "--gates-file", "org.yaml", "cards", cwd=tmp_path)
+    assert "ORG201" not in {f["code"] for f in json.loads(result.stdout)["findings"]}
