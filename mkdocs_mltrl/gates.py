@@ -122,7 +122,7 @@ def _checklist_complete(card: Card, checklist: Checklist, section: str | None) -
 def holds(condition: Condition, card: Card, checklist: Checklist) -> bool:
     """Whether ``card`` meets ``condition`` (a schema-valid condition of a gates file)."""
     ((kind, spec),) = condition.items()
-    data = card.data
+    data = card.as_written()
     if kind == "present":
         return _non_empty(_get(data, spec))
     if kind == "link":

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .levels import DEFAULT_LEVELS, LevelInfo, LevelTable
-from .yaml_loader import Positions
+from .schema_check import is_valid_fast
+from .yaml_loader import Positions, pack_text, parse_text, unpack_text
 
 _NAME_EMAIL = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^<>\s]+)>\s*$")
 
@@ -284,10 +285,29 @@ class Card:
     waivers: tuple[Waiver, ...] = ()
     target: Target | None = None
     #: The card's data as written (schema-valid): what declarative gates read, by field path.
+    #: Emptied by :meth:`release` once a build has evaluated the gates (see :meth:`as_written`).
     data: dict[str, Any] = field(default_factory=dict, repr=False)
     positions: Positions = field(default_factory=Positions, repr=False)
-    source_text: str = field(default="", repr=False)
+    #: The source text, compressed (:func:`.yaml_loader.pack_text`): see :attr:`source_text`.
+    packed_source: bytes = field(default=b"", repr=False)
     levels: LevelTable = field(default=DEFAULT_LEVELS, repr=False)
+
+    @property
+    def source_text(self) -> str:
+        """The card's file as it was read."""
+        return unpack_text(self.packed_source)
+
+    def as_written(self) -> dict[str, Any]:
+        """The card's data as written, parsed again from its source once :meth:`release` dropped it."""
+        if self.data or not self.packed_source:
+            return self.data
+        data: dict[str, Any] = parse_text(self.source_text, positions=False).data
+        is_valid_fast(data)  # as at loading: the quick check fills in the schema's defaults
+        return data
+
+    def release(self) -> None:
+        """Drop the parsed data: what reads it after loading (gates) gets it from the source again."""
+        self.data = {}
 
     @property
     def level_info(self) -> LevelInfo:
@@ -349,6 +369,9 @@ def card_from_data(
     data: dict[str, Any], file: str, positions: Positions, text: str = "", levels: LevelTable = DEFAULT_LEVELS
 ) -> Card:
     """Build a :class:`Card` from schema-valid data."""
+    packed = pack_text(text) if text else b""
+    if packed:
+        positions.pack(packed)  # positions still to compute read the compressed text, not a second copy
     intended = data.get("intended_use") or {}
     testing = data.get("testing") or {}
     data_section = data.get("data") or {}
@@ -486,6 +509,6 @@ def card_from_data(
         target=Target(int(data["target"]["level"]), data["target"]["date"]) if data.get("target") else None,
         data=data,
         positions=positions,
-        source_text=text,
+        packed_source=packed,
         levels=levels,
     )

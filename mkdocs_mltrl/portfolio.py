@@ -277,6 +277,8 @@ def build_portfolio(
         report = evaluate_gates(card, checklist, gateset, today)
         reports[card.id] = report
         findings.extend(gate_findings(card, report, gates, gateset))
+        if cache is None:  # a single build: the gates were the last to read the parsed data
+            card.release()
     return Portfolio(cards, sort_findings(findings), checklist, len(files), reports, ctx.system, levels, gateset, today)
 
 

@@ -182,7 +182,7 @@ class CardSite:
         found = lift(self.portfolio, card)  # what lifts the system: other cards' levels and gates
         lifted = json.dumps(found.as_dict(), sort_keys=True) if found else None
         system = self.portfolio.system.get(card.id)
-        return (card.file, card.source_text, components, system, links, lifted, self._context)
+        return (card.file, card.packed_source, components, system, links, lifted, self._context)
 
     def forget_unused(self) -> None:
         """Drop cached pages this build did not use (cards edited or removed)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -75,6 +76,15 @@ class Position(NamedTuple):
     column: int
 
 
+def pack_text(text: str) -> bytes:
+    """A card's source text compressed: thousands of cards kept for a build hold it as a quarter."""
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+
+
+def unpack_text(packed: bytes) -> str:
+    return zlib.decompress(packed).decode("utf-8", "surrogatepass") if packed else ""
+
+
 class Positions:
     """Where each value (and each mapping key) of a loaded document stands in its file.
 
@@ -90,7 +100,8 @@ class Positions:
         self._keys: dict[Path_, Position] = {}
         #: The source text of plain scalars that were read as numbers or booleans.
         self._raw: dict[Path_, str] = {}
-        self._text: str | None = None
+        #: The text to compute the other positions from: as read, or compressed (see :func:`pack_text`).
+        self._text: str | bytes | None = None
 
     @classmethod
     def lazy(cls, text: str, top: Positions | None = None) -> Positions:
@@ -98,10 +109,15 @@ class Positions:
         positions._text = text
         return positions
 
+    def pack(self, packed: bytes) -> None:
+        """Hold the text still to compute positions from as ``packed`` (:func:`pack_text` of it)."""
+        if self._text is not None:
+            self._text = packed
+
     def _load(self) -> None:
         if self._text is not None:
             text, self._text = self._text, None
-            found = parse_text(text).positions
+            found = parse_text(unpack_text(text) if isinstance(text, bytes) else text).positions
             self._values, self._keys, self._raw = found._values, found._keys, found._raw
 
     @property

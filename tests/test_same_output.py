@@ -175,3 +175,22 @@ def test_output_expressions_write_what_jinja_writes(tmp_path: Path):
         assert "&lt;b&gt;" in lean.card_page(card).html or card.id != "B2"  # names stay escaped
     assert lean.index_page().html == plain.index_page().html
     assert lean.export() == plain.export()
+
+
+@pytest.mark.parametrize("which", ["examples", "synthetic"])
+def test_a_build_drops_parsed_data_but_keeps_what_it_said(tmp_path: Path, which: str):
+    """A single build keeps no parsed data and only the compressed source of each card: what reads
+    them later (gates, positions, the source text) gets the same answers as from a kept card."""
+    folder = card_folders(tmp_path)[0 if which == "examples" else 2]
+    built, _ = load_portfolio([folder], gates=GateMode.WARN)
+    kept, _ = load_portfolio([folder], gates=GateMode.WARN, cache=portfolio_module.CardCache())
+    assert built is not None and kept is not None
+    for lean, full in zip(built.cards, kept.cards, strict=True):
+        assert lean.data == {} and full.data
+        assert lean.as_written() == full.data
+        assert lean.source_text == full.source_text == (folder / Path(lean.file).name).read_text(encoding="utf-8")
+        assert lean.positions.values == full.positions.values
+        for gate in built.gateset.gates:
+            assert gate.met(lean, built.checklist) == gate.met(full, kept.checklist), (lean.id, gate.code)
+    assert [f.format() for f in built.findings] == [f.format() for f in kept.findings]
+    assert pages(built) == pages(kept)
