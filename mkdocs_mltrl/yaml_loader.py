@@ -486,6 +486,8 @@ def parse_text(text: str, positions: bool = True) -> LoadedDocument:
         problem = exc.problem or exc.context or "invalid YAML"
         if mark and _char_at(text, mark.line, mark.column) == "\t":
             problem = "tabs are not allowed for indentation: use spaces"
+        elif "maximum nesting depth" in problem:  # newer libyaml stops at its own limit before ours is reached
+            raise LoadError(YAML_TOO_DEEP, f"nesting deeper than {MAX_DEPTH} levels", line, column) from None
         elif exc.context and exc.problem:
             problem = f"{exc.context}: {problem}"
         raise LoadError(YAML_SYNTAX, f"invalid YAML: {problem}", line, column) from None

@@ -73,9 +73,9 @@ class Visit:
         self.page.wait_for_load_state("networkidle")
 
     def check_clean(self) -> None:
-        assert self.errors == []
+        assert self.errors == [], self.errors
         outside = [u for u in self.requests if not u.startswith(("http://127.0.0.1:", "data:", "blob:"))]
-        assert outside == []
+        assert outside == [], outside
 
     def screenshot(self, name: str, full_page: bool = False) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
