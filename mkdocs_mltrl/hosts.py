@@ -56,7 +56,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description="Build the site as `mkdocs build` does, with the host you choose. Exit 1 when a card has "
         "an error (or a warning under --strict), before anything is written.",
     )
-    build.add_argument("--host", choices=HOSTS, default="mkdocs", help="the site generator (default: mkdocs)")
+    _host_option(build)
     build.add_argument("--strict", action="store_true", help="warnings (of the cards or of the host) fail")
     config(build)
 
@@ -66,9 +66,13 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description="Serve the site and rebuild when a card, a page, a template or the config changes. "
         "With Zensical, adding or removing a card or a page regenerates the pages by itself.",
     )
-    serve.add_argument("--host", choices=HOSTS, default="mkdocs", help="the site generator (default: mkdocs)")
+    _host_option(serve)
     serve.add_argument("-a", "--dev-addr", metavar="IP:PORT", help="address to serve on (default: localhost:8000)")
     config(serve)
+
+
+def _host_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", choices=HOSTS, default="mkdocs", help="the site generator (default: mkdocs)")
 
 
 def _host_installed(host: str) -> bool:
