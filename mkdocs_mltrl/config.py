@@ -2,53 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, ValidationError
 
 from .gates import GateMode
 from .levels import parse_stages
-from .settings import parse_reviewers_from
+from .settings import parse_reviewers_from, parse_workers
+
+T = TypeVar("T")
 
 
-class _Gates(BaseConfigOption[str]):
-    """``off``, ``warn`` or ``error``. MkDocs reads YAML 1.1, where a bare ``off`` is false."""
+class _Checked(BaseConfigOption[T]):
+    """An option read by one of the settings' parse functions, whose ValueError is the message."""
 
-    def __init__(self, default: str = "warn") -> None:
+    def __init__(self, parse: Callable[[object], T], default: T) -> None:
         super().__init__()
+        self.parse = parse
         self.default = default
 
-    def run_validation(self, value: object) -> str:
+    def run_validation(self, value: object) -> T:
         try:
-            return GateMode.parse(value).value
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
-
-
-class _Stages(BaseConfigOption[dict[int, str]]):
-    """Stage bands by level, overriding the defaults: ``{3: research, 4: research}``."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.default = {}
-
-    def run_validation(self, value: object) -> dict[int, str]:
-        try:
-            return parse_stages(value)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
-
-
-class _ReviewersFrom(BaseConfigOption[int]):
-    """A level 0-10: graduations to it or higher must name their reviewers (10: never)."""
-
-    def __init__(self, default: int = 4) -> None:
-        super().__init__()
-        self.default = default
-
-    def run_validation(self, value: object) -> int:
-        try:
-            return parse_reviewers_from(value)
+            return self.parse(value)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
 
@@ -65,11 +43,12 @@ class MltrlConfig(base.Config):
     #: An organisation's gates file, relative to mkdocs.yml: gates added, dropped, moved, re-rated.
     gates_file = c.Optional(c.Type(str))
     #: Stage bands by level, where the organisation's differ from the defaults.
-    stages = _Stages()
+    stages: _Checked[dict[int, str]] = _Checked(parse_stages, {})
     #: How missing gate deliverables are reported: off, warn or error.
-    gates = _Gates()
+    #: (MkDocs reads YAML 1.1, where a bare `off` is false: that is read as off too.)
+    gates = _Checked(lambda value: GateMode.parse(value).value, "warn")
     #: Graduations to this level or higher must name their reviewers (MLTRL019); 10 turns it off.
-    reviewers_from = _ReviewersFrom()
+    reviewers_from = _Checked(parse_reviewers_from, 4)
     #: A folder whose files replace the shipped templates of the same name.
     templates_dir = c.Optional(c.Type(str))
     #: List every card page in the navigation (makes large sites build quadratically slower).
@@ -78,3 +57,5 @@ class MltrlConfig(base.Config):
     stale_after_days = c.Type(int, default=180)
     #: Title of the index page and of its navigation section.
     title = c.Type(str, default="TRL Cards")
+    #: Processes a build shares the cards out between: 0 is one per core, 1 this one only.
+    workers = _Checked(parse_workers, 0)

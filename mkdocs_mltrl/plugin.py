@@ -18,6 +18,7 @@ from .gates import GateMode
 from .portfolio import CardCache
 from .settings import Settings
 from .site import CardSite, SiteError, card_edit_url, load_card_site
+from .workers import process_count
 
 log = get_plugin_logger("mltrl")
 
@@ -37,6 +38,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.site: CardSite | None = None
         self.base = Path.cwd()
         self.command = "build"
+        self.processes = 1
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -61,11 +63,18 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             templates_dir=self._path(options.templates_dir) if options.templates_dir else None,
             title=options.title,
             reviewers_from=options.reviewers_from,
+            workers=options.workers,
         )
         try:
-            # `serve` keeps rendered card pages for the next rebuild; a build renders each page once.
-            pages = self.page_cache if self.command == "serve" else None
-            loaded = load_card_site(settings, self.base, config.use_directory_urls, self.cache, pages)
+            serving = self.command == "serve"
+            # `serve` keeps parsed cards and rendered pages for the next rebuild; a build reads
+            # and renders each card once, and drops its parsed data as soon as its gates are known.
+            cache, pages = (self.cache, self.page_cache) if serving else (None, None)
+            # A server runs threads, which forked workers must not inherit: it loads in one process.
+            self.processes = 1 if serving else process_count(settings.workers)
+            # A build keeps its cards to its end; a server replaces them at every rebuild.
+            keep = not serving
+            loaded = load_card_site(settings, self.base, config.use_directory_urls, cache, pages, self.processes, keep)
         except SiteError as exc:
             raise PluginError(f"mltrl: {exc}") from None
         for finding in loaded.findings:
@@ -75,6 +84,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                 log.info(finding.format())
         if loaded.site is None:
             raise PluginError(f"mltrl: {loaded.error_message()}")
+        log.debug(f"{loaded.cards} card files loaded by {self.processes} process(es)")
+
         self.site = loaded.site
         layout = self.site.layout
         config.extra_css.append(layout.asset("mltrl.css"))
@@ -126,6 +137,12 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         nav.items.append(section)
         return nav
 
+    def on_env(self, env: Any, config: Any, files: Files) -> Any:
+        if self.config.enabled and self.site is not None:
+            # MkDocs builds the pages in this order: a worker renders ours ahead of the theme.
+            self.site.render_ahead([f.src_uri for f in files.documentation_pages()], self.processes)
+        return env
+
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
         if not self.config.enabled or self.site is None or not self.site.is_page(page.file.src_uri):
             return markdown
@@ -174,7 +191,13 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
 
     def on_post_build(self, *, config: Any) -> None:
         if self.config.enabled and self.site is not None:
+            ahead = self.site.close()
+            log.debug(f"{ahead} generated pages rendered ahead by a worker process")
             self.site.forget_unused()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.site is not None:
+            self.site.close()
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         if not self.config.enabled:

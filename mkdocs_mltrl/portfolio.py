@@ -28,6 +28,7 @@ from .local_links import LocalLinks, find_local_links
 from .model import Card, card_from_data
 from .rules import DEFAULT_REVIEWERS_FROM, RuleContext, SystemLevel, run_rules
 from .schema_check import check, is_valid_fast
+from .workers import collector_paused, spread
 from .yaml_loader import LoadError, as_mapping, check_size, decode, parse_text, read_limited
 
 CARD_SUFFIXES = (".yaml", ".yml")
@@ -219,21 +220,26 @@ def _system_levels(cards: list[Card], resolve: dict[str, Card]) -> dict[str, Sys
 
 
 def _cached_load(
-    card_file: CardFile, levels: LevelTable, cache: CardCache | None, keys: set[tuple[str, str]]
-) -> _Parsed:
-    """Parse a card file, or take it from the cache when its content has not changed."""
+    card_file: CardFile, levels: LevelTable, cache: CardCache | None, roots: Sequence[Path]
+) -> tuple[tuple[str, str] | None, _Parsed]:
+    """Parse a card file, or take it from the cache when its content has not changed; with the
+    cache key of its content."""
+    if roots and card_file.content is None and card_file.path.is_symlink() and _outside(card_file.path, roots):
+        finding = Finding(
+            card_file.display, 1, 1, Severity.ERROR, IO_CODE, "symbolic link to a file outside the cards folder"
+        )
+        return None, _Parsed(None, [finding])
     try:
         raw = read_limited(card_file.path) if card_file.content is None else check_size(card_file.content)
     except LoadError as exc:
-        return _Parsed(None, [exc.finding(card_file.display)])
+        return None, _Parsed(None, [exc.finding(card_file.display)])
     key = (card_file.display, hashlib.sha256(raw).hexdigest())
-    keys.add(key)
     parsed = cache.get(key) if cache is not None else None
     if parsed is None:
         parsed = _parse_card(card_file.display, raw, levels)
         if cache is not None:
             cache.put(key, parsed)
-    return parsed
+    return key, parsed
 
 
 def build_portfolio(
@@ -246,39 +252,51 @@ def build_portfolio(
     reviewers_from: int = DEFAULT_REVIEWERS_FROM,
     gateset: GateSet | None = None,
     today: date | None = None,
+    processes: int = 1,
 ) -> Portfolio:
-    """Load every card file and run the schema, the rules and the gates over them."""
+    """Load every card file and run the schema, the rules and the gates over them.
+
+    Without a cache (a single build) each card's gates are evaluated as it loads, and its parsed
+    data dropped then: the data of every card is never held at once. The files are then shared
+    out between ``processes`` processes (see :mod:`.workers`).
+    """
+    gateset = gateset or default_gates()
+    today = today or build_date()
+
+    def load(card_file: CardFile) -> tuple[tuple[str, str] | None, _Parsed, GateReport | None]:
+        key, parsed = _cached_load(card_file, levels, cache, roots)
+        card = parsed.card
+        if cache is not None or card is None:
+            return key, parsed, None  # a cached card keeps its data for the next rebuild's gates
+        report = evaluate_gates(card, checklist, gateset, today)
+        card.release()
+        return key, parsed, report
+
+    shared = (levels, DEFAULT_LEVELS, checklist, *gateset.gates)
+    loaded = spread(load, files, processes if cache is None else 1, shared)
     findings: list[Finding] = []
     cards: list[Card] = []
     broken: dict[str, str] = {}
     keys: set[tuple[str, str]] = set()
-    for card_file in files:
-        if roots and card_file.content is None and card_file.path.is_symlink() and _outside(card_file.path, roots):
-            findings.append(
-                Finding(
-                    card_file.display, 1, 1, Severity.ERROR, IO_CODE, "symbolic link to a file outside the cards folder"
-                )
-            )
-            continue
-        parsed = _cached_load(card_file, levels, cache, keys)
+    early: list[GateReport | None] = []  # the gates evaluated at loading, card by card
+    for card_file, (key, parsed, report) in zip(files, loaded, strict=True):
+        if key is not None:
+            keys.add(key)
         findings.extend(parsed.findings)
         if parsed.card is not None:
             cards.append(parsed.card)
+            early.append(report)
         elif parsed.claimed_id is not None:
             broken.setdefault(parsed.claimed_id.lower(), card_file.display)
     if cache is not None:
         cache.retain(keys)
     ctx = _context(cards, checklist, broken, reviewers_from)
-    gateset = gateset or default_gates()
-    today = today or build_date()
     reports: dict[str, GateReport] = {}
-    for card in cards:
+    for card, report in zip(cards, early, strict=True):
         findings.extend(run_rules(card, ctx))
-        report = evaluate_gates(card, checklist, gateset, today)
+        report = report if report is not None else evaluate_gates(card, checklist, gateset, today)
         reports[card.id] = report
         findings.extend(gate_findings(card, report, gates, gateset))
-        if cache is None:  # a single build: the gates were the last to read the parsed data
-            card.release()
     return Portfolio(cards, sort_findings(findings), checklist, len(files), reports, ctx.system, levels, gateset, today)
 
 
@@ -293,6 +311,8 @@ def load_portfolio(
     gates_file: Path | None = None,
     today: date | None = None,
     root: Path | None = None,
+    processes: int = 1,
+    keep: bool = False,
 ) -> tuple[Portfolio | None, list[Finding]]:
     """Discover, load and check the cards under ``paths`` against a checklist (default: shipped)
     and the built-in gates with an organisation's gates file applied.
@@ -302,7 +322,28 @@ def load_portfolio(
 
     With ``root`` (the repository: the folder of mkdocs.yml), relative links and images in the
     cards' Markdown are resolved against each card's file and checked (see :mod:`.local_links`).
+    ``processes`` share out the loading (see :func:`build_portfolio`). ``keep`` says that the
+    process keeps the cards to its end (a build): see :func:`.workers.collector_paused`.
     """
+    with collector_paused(freeze=keep):
+        return _load_portfolio(
+            paths, checklist_path, gates, cache, base, levels, reviewers_from, gates_file, today, root, processes
+        )
+
+
+def _load_portfolio(
+    paths: Sequence[Path],
+    checklist_path: Path | None,
+    gates: GateMode,
+    cache: CardCache | None,
+    base: Path | None,
+    levels: LevelTable,
+    reviewers_from: int,
+    gates_file: Path | None,
+    today: date | None,
+    root: Path | None,
+    processes: int,
+) -> tuple[Portfolio | None, list[Finding]]:
     display = display_path(checklist_path, base) if checklist_path else None
     checklist, problems = load_checklist(checklist_path, display)
     if checklist is None:
@@ -313,7 +354,9 @@ def load_portfolio(
         return None, gate_problems
     files = discover(paths, base)
     roots = [p for p in paths if p.is_dir()]
-    portfolio = build_portfolio(files, checklist, gates, cache, levels, roots, reviewers_from, gateset, today)
+    portfolio = build_portfolio(
+        files, checklist, gates, cache, levels, roots, reviewers_from, gateset, today, processes
+    )
     gate_problems += check_sections(gateset, checklist)
     portfolio.findings = sort_findings([*portfolio.findings, *gate_problems])
     if root is not None:

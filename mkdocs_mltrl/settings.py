@@ -32,12 +32,21 @@ class Settings:
     title: str = "TRL Cards"
     nav_cards: bool = False
     reviewers_from: int = 4
+    #: Processes that share out the loading and rendering of a build: 0 is one per core, 1 none.
+    workers: int = 0
 
 
 def parse_reviewers_from(value: object) -> int:
     """The level from which a graduation must name reviewers: 0-10 (10: never)."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
         raise ValueError(f"reviewers_from must be a level from 0 to 10 (10 turns the check off), got {value!r}")
+    return value
+
+
+def parse_workers(value: object) -> int:
+    """The number of processes a build may use: 0 (one per core) or more."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"workers must be 0 (one per core) or a number of processes, got {value!r}")
     return value
 
 
@@ -101,6 +110,7 @@ def settings_from_config(config_file: Path) -> Settings | None:
         gates = GateMode.parse(options.get("gates", "warn"))
         stages = parse_stages(options.get("stages"))
         reviewers_from = parse_reviewers_from(options.get("reviewers_from", 4))
+        workers = parse_workers(options.get("workers", 0))
     except ValueError as exc:
         raise ConfigError(f"{config_file}: {exc}") from None
     return Settings(
@@ -116,4 +126,5 @@ def settings_from_config(config_file: Path) -> Settings | None:
         title=str(options.get("title", "TRL Cards")),
         nav_cards=options.get("nav_cards") is True,
         reviewers_from=reviewers_from,
+        workers=workers,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from .render import (
 from .resources import schema_path, templates_dir
 from .settings import Settings
 from .urls import SiteLayout
+from .workers import Ahead, parallel
 
 ASSETS = ("mltrl.css", "mltrl.js")
 PAGE_KINDS = ("card", "index", "portfolio")
@@ -76,6 +78,7 @@ class CardSite:
         self._context = (layout, site_url, portfolio.checklist, _templates_signature(templates_dir), programme)
         self._pages: dict[str, GeneratedFile] = {}
         self._whole_site: dict[str, RenderedPage] = {}  # the index and portfolio, rendered once
+        self._ahead: Ahead[RenderedPage] | None = None  # pages rendered in a worker (render_ahead)
 
     def files(self) -> list[GeneratedFile]:
         layout = self.layout
@@ -132,26 +135,53 @@ class CardSite:
 
     def render(self, src_uri: str) -> RenderedPage:
         generated = self._pages[src_uri]
-        if generated.card_id is None:
+        if generated.card_id is None:  # the index and portfolio: asked for twice (search, theme)
             page = self._whole_site.get(src_uri)
             if page is None:
-                if generated.kind == "portfolio":
-                    report = portfolio_report(self.portfolio, stale_after_days=self.stale_after_days)
-                    page = self.renderer.portfolio_page(report)
-                else:
-                    page = self.renderer.index_page(self.index_title)
-                self._whole_site[src_uri] = page
+                page = self._whole_site[src_uri] = self._ahead_or_now(src_uri)
             return page
+        if self.page_cache is None:
+            return self._ahead_or_now(src_uri)
         card = self.portfolio.by_id(generated.card_id)
         assert card is not None
-        if self.page_cache is None:
-            return self.renderer.card_page(card)
         key = self._card_key(card)
         self._used.add(key)
         page = self.page_cache.get(key)
         if page is None:
             page = self.page_cache[key] = self.renderer.card_page(card)
         return page
+
+    def _ahead_or_now(self, src_uri: str) -> RenderedPage:
+        page = self._ahead.get(src_uri) if self._ahead is not None else None
+        return page or self._render_now(src_uri)
+
+    def _render_now(self, src_uri: str) -> RenderedPage:
+        generated = self._pages[src_uri]
+        if generated.kind == "portfolio":
+            report = portfolio_report(self.portfolio, stale_after_days=self.stale_after_days)
+            return self.renderer.portfolio_page(report)
+        if generated.kind == "index":
+            return self.renderer.index_page(self.index_title)
+        card = self.portfolio.by_id(generated.card_id or "")
+        assert card is not None
+        return self.renderer.card_page(card)
+
+    def render_ahead(self, src_uris: Sequence[str], processes: int) -> None:
+        """Render the generated pages among ``src_uris``, in that order, in a forked worker as well
+        as here, while the host renders the theme around the pages already made (a build only: a
+        server keeps its rendered pages for the next rebuild, see ``page_cache``)."""
+        pages = [uri for uri in src_uris if uri in self._pages]
+        if self.page_cache is None and self._ahead is None and parallel(processes, len(pages)):
+            self._ahead = Ahead(self._render_now, pages, key=str)
+
+    def close(self) -> int:
+        """Stop rendering ahead (at the end of a build, or when it fails); the number of pages
+        that the worker rendered."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is None:
+            return 0
+        ahead.close()
+        return ahead.taken
 
     def outline(self, src_uri: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
         """The page's name, the anchor of its title and its sections, without rendering it."""
@@ -241,10 +271,14 @@ def load_card_site(
     directory_urls: bool = True,
     cache: CardCache | None = None,
     page_cache: dict[tuple[Any, ...], RenderedPage] | None = None,
+    processes: int = 1,
+    keep: bool = False,
 ) -> LoadedSite:
     """Load and check the cards as every host does; ``site`` is None when there are errors.
 
-    Raises :class:`SiteError` for a configured path that is missing.
+    ``processes`` share out the loading (see :mod:`.workers`); ``keep``: the process keeps the
+    cards to its end (see :func:`.portfolio.load_portfolio`). Raises :class:`SiteError` for a
+    configured path that is missing.
     """
     checklist = settings.checklist
     if checklist is not None and not checklist.is_file():
@@ -264,6 +298,8 @@ def load_card_site(
             settings.reviewers_from,
             gates_file=settings.gates_file,
             root=base,
+            processes=processes,
+            keep=keep,
         )
     except CardPathError as exc:
         raise SiteError(str(exc)) from None

@@ -1,0 +1,287 @@
+"""Card work spread over the machine's cores, in forked processes.
+
+A forked process starts with everything its parent had loaded (the cards, the templates, the
+gates), so nothing is sent to it; only its results come back, pickled. Objects both sides already
+hold (gates, level tables) are pickled by reference, so a result points at the parent's own
+objects instead of a copy of them.
+
+Where ``fork`` does not exist (Windows), with one process asked for, or for a handful of items,
+everything runs in the calling process, in the same order, with the same results. A worker that
+fails leaves its share to the calling process, which then meets the same problem itself.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import multiprocessing
+import os
+import pickle
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from multiprocessing.connection import Connection
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Fewer items than this are not worth another process.
+MIN_ITEMS = 64
+#: Items a process takes at a time (see :func:`spread`).
+CHUNK = 16
+#: How far (bytes of results) a worker may run ahead of the process reading them.
+PIPE_BYTES = 1 << 20
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def process_count(setting: int) -> int:
+    """Processes to use for a ``workers`` setting: 0 is one per available core, 1 none but this one."""
+    if setting == 1 or not can_fork():
+        return 1
+    return setting if setting > 1 else available_cores()
+
+
+@contextmanager
+def collector_paused(freeze: bool = False) -> Iterator[None]:
+    """Pause Python's cycle collector while cards load: loading makes millions of objects and no
+    reference cycles, so each collection would only walk every card loaded so far again.
+
+    With ``freeze`` (for a process that keeps what it loaded to its end, like a build), what was
+    loaded is left out of every later collection too (:func:`gc.freeze`).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+class _Table:
+    """Objects held on both sides of the fork, by position: pickled as that position."""
+
+    def __init__(self, shared: Iterable[object]) -> None:
+        self.objects = list(shared)
+        self.ids = {id(o): i for i, o in enumerate(self.objects)}
+
+
+#: The table of the results being read; the same objects on both sides of the fork.
+_reading: _Table = _Table(())
+
+
+def _shared_object(index: int) -> object:
+    return _reading.objects[index]
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, table: _Table) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.ids = table.ids
+
+    def reducer_override(self, obj: Any) -> Any:
+        # Called for objects other than strings, numbers and containers: cheaper than persistent_id.
+        index = self.ids.get(id(obj))
+        return NotImplemented if index is None else (_shared_object, (index,))
+
+
+def _dumps(value: Any, table: _Table) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, table).dump(value)
+    return buffer.getvalue()
+
+
+def _loads(data: bytes, table: _Table) -> Any:
+    global _reading
+    _reading = table
+    return pickle.loads(data)
+
+
+def _widen(connection: Connection) -> None:
+    """Let a worker run ahead: a bigger pipe than the default 64 KiB, where the system allows it."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):  # pragma: no cover - not Linux
+        pass
+
+
+def _fork(target: Callable[..., None], *args: Any) -> tuple[Any, Connection]:
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    _widen(writer)
+    process = context.Process(target=target, args=(*args, writer), daemon=True)
+    process.start()
+    writer.close()
+    return process, reader
+
+
+class _Counter:
+    """The next item to start, in memory shared by the processes working on a list."""
+
+    def __init__(self, context: Any, total: int) -> None:
+        self.value = context.Value("q", 0)
+        self.total = total
+
+    def take(self, count: int) -> int | None:
+        """Start on the next ``count`` items: the first one's index (None when all are taken)."""
+        with self.value.get_lock():
+            start = int(self.value.value)
+            if start >= self.total:
+                return None
+            self.value.value = start + count
+        return start
+
+    def claim_through(self, index: int) -> range | None:
+        """Take every item not yet started up to ``index``: their indexes, or None when another
+        process has already started on ``index``."""
+        with self.value.get_lock():
+            start = int(self.value.value)
+            if start > index:
+                return None
+            self.value.value = index + 1
+        return range(start, index + 1)
+
+
+def _work_chunks(
+    job: Callable[[T], R], items: Sequence[T], counter: _Counter, table: _Table, writer: Connection
+) -> None:
+    done = []  # (start, pickled results): sent once every item is taken, so the pipe never stalls us
+    try:
+        while (start := counter.take(CHUNK)) is not None:
+            done.append((start, _dumps([job(item) for item in items[start : start + CHUNK]], table)))
+        for start, data in done:
+            writer.send_bytes(start.to_bytes(8, "little") + data)
+    except BaseException:  # the caller redoes the chunks it did not receive, and meets the problem itself
+        pass
+    finally:
+        writer.close()
+
+
+def spread(job: Callable[[T], R], items: Sequence[T], processes: int, shared: Iterable[object] = ()) -> list[R]:
+    """``[job(item) for item in items]``, the items shared out between ``processes`` processes.
+
+    This process and forked workers take :data:`CHUNK` items at a time until none is left, so a
+    slower process simply does fewer. ``shared`` are objects the results refer to that are
+    pickled by reference (they must exist before the call).
+    """
+    if not parallel(processes, len(items)):
+        return [job(item) for item in items]
+    table = _Table(shared)
+    context = multiprocessing.get_context("fork")
+    counter = _Counter(context, len(items))
+    running = [_fork(_work_chunks, job, items, counter, table) for _ in range(processes - 1)]
+    chunks: dict[int, list[R]] = {}
+    while (start := counter.take(CHUNK)) is not None:
+        chunks[start] = [job(item) for item in items[start : start + CHUNK]]
+    for process, reader in running:
+        try:
+            while True:
+                data = reader.recv_bytes()
+                chunks[int.from_bytes(data[:8], "little")] = _loads(data[8:], table)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            pass  # all sent, or the worker failed: what is missing is done below
+        reader.close()
+        process.join()
+    for start in range(0, len(items), CHUNK):
+        if start not in chunks:
+            chunks[start] = [job(item) for item in items[start : start + CHUNK]]
+    return [result for start in sorted(chunks) for result in chunks[start]]
+
+
+def _work_ahead(job: Callable[[T], R], items: Sequence[T], counter: _Counter, writer: Connection) -> None:
+    table = _Table(())
+    try:
+        while (index := counter.take(1)) is not None:
+            writer.send_bytes(_dumps((index, job(items[index])), table))
+    except BaseException:  # the reader does the rest itself
+        pass
+    finally:
+        writer.close()
+
+
+class Ahead(Generic[R]):
+    """``job`` over ``items``, started in order by a forked worker ahead of being asked for.
+
+    :meth:`get` returns the result for a key: the worker's when it has started on it, else made
+    here. While it waits for the worker, this process makes the next items the worker has not
+    started, so whichever process is faster does more. Results wait in the pipe, so the worker
+    runs ahead by at most :data:`PIPE_BYTES` of them. A worker that fails leaves the rest here.
+    """
+
+    def __init__(self, job: Callable[[T], R], items: Sequence[T], key: Callable[[T], str]) -> None:
+        self._job: Callable[[Any], R] = job
+        self._items: Sequence[Any] = items
+        self._index = {key(item): i for i, item in enumerate(items)}
+        self._early: dict[int, R] = {}  # the worker's results, read while waiting for another one
+        self._here: dict[int, R] = {}  # results made here while waiting for the worker
+        self._mine: set[int] = set()  # items the worker will not start: made here when asked for
+        self._table = _Table(())
+        self._counter = _Counter(multiprocessing.get_context("fork"), len(items))
+        self._process, self._reader = _fork(_work_ahead, job, items, self._counter)
+        self._open = True
+        self.taken = 0  # results the worker made that were asked for
+
+    def get(self, key: str) -> R | None:
+        """The result for ``key``, or None for a key that is not in the list."""
+        index = self._index.get(key)
+        if index is None:
+            return None
+        if index in self._early:
+            self.taken += 1
+            return self._early.pop(index)
+        if index in self._here:
+            return self._here.pop(index)
+        if not self._open or index in self._mine:
+            return self._job(self._items[index])
+        claimed = self._counter.claim_through(index)
+        if claimed is not None:  # the worker has not come this far: this one and any it skips are made here
+            self._mine.update(claimed)
+            return self._job(self._items[index])
+        while self._open:
+            if not self._reader.poll(0):
+                following = self._counter.take(1)
+                if following is not None:  # the worker is busy: make the next one here meanwhile
+                    self._here[following] = self._job(self._items[following])
+                    continue
+            try:
+                found, result = _loads(self._reader.recv_bytes(), self._table)
+            except (EOFError, OSError, pickle.UnpicklingError):
+                self.close()
+                break
+            if found == index:
+                self.taken += 1
+                return result  # type: ignore[no-any-return]
+            self._early[found] = result
+        return self._job(self._items[index])
+
+    def close(self) -> None:
+        """Stop the worker (it may still be ahead) and free what it sent but nobody asked for."""
+        if self._open:
+            self._open = False
+            self._counter.take(len(self._index))  # nothing more to start
+            self._reader.close()
+            self._process.join(timeout=5)
+            if self._process.is_alive():  # pragma: no cover - a worker stuck in a full pipe
+                self._process.terminate()
+                self._process.join()
+        self._early.clear()
+        self._here.clear()
+
+
+def parallel(processes: int, items: int) -> bool:
+    """Whether ``items`` are worth spreading over ``processes``."""
+    return processes > 1 and items >= MIN_ITEMS and can_fork()
