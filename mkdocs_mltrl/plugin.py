@@ -116,6 +116,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             else:
                 file = File.generated(config, generated.src_uri, content=generated.content, inclusion=inclusion)
             files.append(file)
+        # MkDocs builds the pages in this order: a worker starts rendering ours while MkDocs reads
+        # the pages and copies the static files, and goes on beside the theme.
+        self.site.render_ahead([f.src_uri for f in files.documentation_pages()], self.processes)
         return files
 
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
@@ -136,12 +139,6 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             page.parent = section
         nav.items.append(section)
         return nav
-
-    def on_env(self, env: Any, config: Any, files: Files) -> Any:
-        if self.config.enabled and self.site is not None:
-            # MkDocs builds the pages in this order: a worker renders ours ahead of the theme.
-            self.site.render_ahead([f.src_uri for f in files.documentation_pages()], self.processes)
-        return env
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
         if not self.config.enabled or self.site is None or not self.site.is_page(page.file.src_uri):

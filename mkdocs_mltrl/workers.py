@@ -17,6 +17,7 @@ import io
 import multiprocessing
 import os
 import pickle
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
@@ -29,7 +30,7 @@ R = TypeVar("R")
 MIN_ITEMS = 64
 #: Items a process takes at a time (see :func:`spread`).
 CHUNK = 16
-#: How far (bytes of results) a worker may run ahead of the process reading them.
+#: The pipe's size, where the system allows a bigger one than its default 64 KiB.
 PIPE_BYTES = 1 << 20
 
 
@@ -202,11 +203,15 @@ def spread(job: Callable[[T], R], items: Sequence[T], processes: int, shared: It
     return [result for start in sorted(chunks) for result in chunks[start]]
 
 
-def _work_ahead(job: Callable[[T], R], items: Sequence[T], counter: _Counter, writer: Connection) -> None:
+def _work_ahead(job: Callable[[T], R], items: Sequence[T], counter: _Counter, spool: int, writer: Connection) -> None:
     table = _Table(())
+    offset = 0
     try:
         while (index := counter.take(1)) is not None:
-            writer.send_bytes(_dumps((index, job(items[index])), table))
+            data = _dumps(job(items[index]), table)
+            os.pwrite(spool, data, offset)
+            writer.send((index, offset, len(data)))
+            offset += len(data)
     except BaseException:  # the reader does the rest itself
         pass
     finally:
@@ -218,22 +223,28 @@ class Ahead(Generic[R]):
 
     :meth:`get` returns the result for a key: the worker's when it has started on it, else made
     here. While it waits for the worker, this process makes the next items the worker has not
-    started, so whichever process is faster does more. Results wait in the pipe, so the worker
-    runs ahead by at most :data:`PIPE_BYTES` of them. A worker that fails leaves the rest here.
+    started, so whichever process is faster does more. The worker never waits for this process:
+    its results go to an unnamed temporary file (disk cache, not memory), and only where each one
+    lies goes through the pipe. A worker that fails leaves the rest here.
     """
 
     def __init__(self, job: Callable[[T], R], items: Sequence[T], key: Callable[[T], str]) -> None:
         self._job: Callable[[Any], R] = job
         self._items: Sequence[Any] = items
         self._index = {key(item): i for i, item in enumerate(items)}
-        self._early: dict[int, R] = {}  # the worker's results, read while waiting for another one
+        self._early: dict[int, tuple[int, int]] = {}  # where the worker put results read past
         self._here: dict[int, R] = {}  # results made here while waiting for the worker
         self._mine: set[int] = set()  # items the worker will not start: made here when asked for
         self._table = _Table(())
+        self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - lives until close()
         self._counter = _Counter(multiprocessing.get_context("fork"), len(items))
-        self._process, self._reader = _fork(_work_ahead, job, items, self._counter)
+        self._process, self._reader = _fork(_work_ahead, job, items, self._counter, self._spool.fileno())
         self._open = True
         self.taken = 0  # results the worker made that were asked for
+
+    def _read(self, offset: int, size: int) -> R:
+        self.taken += 1
+        return _loads(os.pread(self._spool.fileno(), size, offset), self._table)  # type: ignore[no-any-return]
 
     def get(self, key: str) -> R | None:
         """The result for ``key``, or None for a key that is not in the list."""
@@ -241,8 +252,7 @@ class Ahead(Generic[R]):
         if index is None:
             return None
         if index in self._early:
-            self.taken += 1
-            return self._early.pop(index)
+            return self._read(*self._early.pop(index))
         if index in self._here:
             return self._here.pop(index)
         if not self._open or index in self._mine:
@@ -258,28 +268,31 @@ class Ahead(Generic[R]):
                     self._here[following] = self._job(self._items[following])
                     continue
             try:
-                found, result = _loads(self._reader.recv_bytes(), self._table)
-            except (EOFError, OSError, pickle.UnpicklingError):
-                self.close()
+                found, offset, size = self._reader.recv()
+                if found == index:
+                    return self._read(offset, size)
+            except (EOFError, OSError):  # the worker is done (or failed): what it sent stays readable
+                self._stop()
                 break
-            if found == index:
-                self.taken += 1
-                return result  # type: ignore[no-any-return]
-            self._early[found] = result
+            self._early[found] = (offset, size)
         return self._job(self._items[index])
 
-    def close(self) -> None:
-        """Stop the worker (it may still be ahead) and free what it sent but nobody asked for."""
+    def _stop(self) -> None:
         if self._open:
             self._open = False
             self._counter.take(len(self._index))  # nothing more to start
             self._reader.close()
             self._process.join(timeout=5)
-            if self._process.is_alive():  # pragma: no cover - a worker stuck in a full pipe
+            if self._process.is_alive():  # pragma: no cover - a worker stuck writing to the pipe
                 self._process.terminate()
                 self._process.join()
+
+    def close(self) -> None:
+        """Stop the worker (it may still be ahead) and free what it made that nobody asked for."""
+        self._stop()
         self._early.clear()
         self._here.clear()
+        self._spool.close()
 
 
 def parallel(processes: int, items: int) -> bool:
