@@ -13,7 +13,7 @@ import enum
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -337,6 +337,28 @@ class GateSet:
     def codes(self) -> list[str]:
         return [g.code for g in self.gates]
 
+    @cached_property
+    def plain_results(self) -> dict[tuple[str, bool, GateState], GateResult]:
+        """One result object for each verdict a gate can give without a waiver: every card's
+        report shares them, instead of holding a copy for each gate."""
+        verdicts = (
+            (True, GateState.MET),
+            (False, GateState.MISSING),
+            (True, GateState.ENTERED),
+            (False, GateState.ENTERED),
+        )
+        return {(g.code, met, state): GateResult(g, met, state) for g in self.gates for met, state in verdicts}
+
+    def result(self, gate: Gate, met: bool, state: GateState) -> GateResult:
+        """The shared result of a gate of this set without a waiver (see :attr:`plain_results`)."""
+        found = self.plain_results.get((gate.code, met, state))
+        return found if found is not None and found.gate is gate else GateResult(gate, met, state)
+
+    def signature(self) -> tuple[object, ...]:
+        """Everything the gates decide by, conditions included: equal signatures, equal verdicts."""
+        gates = tuple((g.code, g.level, g.severity, g.description, g.doc, repr(g.when)) for g in self.gates)
+        return (gates, self.expired_severity, self.due_soon_days)
+
 
 def _finding(document: LoadedDocument, display: str, path: Path_, severity: Severity, code: str, text: str) -> Finding:
     where = document.positions.of_value(path)
@@ -571,13 +593,15 @@ def entry_level(card: Card) -> int:
     return card.history[0].level if card.history else 0
 
 
-def _result(gate: Gate, card: Card, checklist: Checklist, waivers: dict[str, Waiver], today: date) -> GateResult:
+def _result(
+    gate: Gate, card: Card, checklist: Checklist, waivers: dict[str, Waiver], today: date, gateset: GateSet
+) -> GateResult:
     met = gate.met(card, checklist)
     if met:
-        return GateResult(gate, True)
+        return gateset.result(gate, True, GateState.MET)
     waiver = waivers.get(gate.code)
     if waiver is None:
-        return GateResult(gate, False, GateState.MISSING)
+        return gateset.result(gate, False, GateState.MISSING)
     active = date.fromisoformat(waiver.expires) >= today
     return GateResult(gate, False, GateState.WAIVED if active else GateState.EXPIRED, waiver)
 
@@ -597,11 +621,11 @@ def evaluate_gates(
         if gate.level > card.level:
             continue
         if gate.level < entered:
-            current.append(GateResult(gate, gate.met(card, checklist), GateState.ENTERED))
+            current.append(gateset.result(gate, gate.met(card, checklist), GateState.ENTERED))
         else:
-            current.append(_result(gate, card, checklist, waivers, today))
+            current.append(_result(gate, card, checklist, waivers, today, gateset))
     upcoming = tuple(
-        _result(g, card, checklist, waivers, today) for g in gateset.gates if g.level == card.level + 1
+        _result(g, card, checklist, waivers, today, gateset) for g in gateset.gates if g.level == card.level + 1
     )  # fmt: skip
     return GateReport(tuple(current), upcoming, entered)
 

@@ -309,6 +309,11 @@ class Card:
         """Drop the parsed data: what reads it after loading (gates) gets it from the source again."""
         self.data = {}
 
+    def release_positions(self) -> None:
+        """Drop the positions kept since loading (those of the top-level fields): any asked for
+        later are computed from the source again."""
+        self.positions = Positions.lazy(self.packed_source)
+
     @property
     def level_info(self) -> LevelInfo:
         return self.levels[self.level]

@@ -16,6 +16,7 @@ from .config import MltrlConfig
 from .findings import Severity
 from .gates import GateMode
 from .portfolio import CardCache
+from .render import COMPILED_TEMPLATES
 from .settings import Settings
 from .site import CardSite, SiteError, card_edit_url, load_card_site
 from .workers import process_count
@@ -139,6 +140,11 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             page.parent = section
         nav.items.append(section)
         return nav
+
+    def on_env(self, env: Any, config: Any, files: Files) -> Any:
+        if self.config.enabled and self.command == "serve" and env.bytecode_cache is None:
+            env.bytecode_cache = COMPILED_TEMPLATES  # the theme's templates, compiled once per server
+        return env
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
         if not self.config.enabled or self.site is None or not self.site.is_page(page.file.src_uri):

@@ -99,10 +99,19 @@ def _claimed_id(data: object, text: str) -> str | None:
 
 
 class CardCache:
-    """Parsed and schema-checked cards by content hash, kept across rebuilds."""
+    """Parsed and schema-checked cards by content hash, kept across rebuilds, with their gate
+    reports while the gates, the checklist and the date stay the same."""
 
     def __init__(self) -> None:
         self._entries: dict[tuple[str, str], _Parsed] = {}
+        self._reports: dict[tuple[str, str], GateReport] = {}
+        self._programme: object = None
+
+    def reports_for(self, programme: object) -> dict[tuple[str, str], GateReport]:
+        """The kept gate reports, by card content key; emptied when ``programme`` changed."""
+        if programme != self._programme:
+            self._programme, self._reports = programme, {}
+        return self._reports
 
     def get(self, key: tuple[str, str]) -> _Parsed | None:
         return self._entries.get(key)
@@ -113,6 +122,7 @@ class CardCache:
     def retain(self, keys: set[tuple[str, str]]) -> None:
         """Forget entries of files that no longer exist or changed."""
         self._entries = {k: v for k, v in self._entries.items() if k in keys}
+        self._reports = {k: v for k, v in self._reports.items() if k in keys}
 
 
 def _outside(path: Path, roots: Iterable[Path]) -> bool:
@@ -263,27 +273,35 @@ def build_portfolio(
     gateset = gateset or default_gates()
     today = today or build_date()
 
+    kept = cache.reports_for((gateset.signature(), checklist, today)) if cache is not None else None
+
     def load(card_file: CardFile) -> tuple[tuple[str, str] | None, _Parsed, GateReport | None]:
         key, parsed = _cached_load(card_file, levels, cache, roots)
         card = parsed.card
-        if cache is not None or card is None:
-            return key, parsed, None  # a cached card keeps its data for the next rebuild's gates
-        report = evaluate_gates(card, checklist, gateset, today)
-        card.release()
-        return key, parsed, report
+        if card is None or key is None:
+            return key, parsed, None
+        if kept is None:  # a single build: the gates are the last to read the parsed data
+            report = evaluate_gates(card, checklist, gateset, today)
+            card.release()
+            return key, parsed, report
+        found = kept.get(key)  # a cached card keeps its data for later rebuilds
+        if found is None:
+            found = kept[key] = evaluate_gates(card, checklist, gateset, today)
+        return key, parsed, found
 
-    shared = (levels, DEFAULT_LEVELS, checklist, *gateset.gates)
+    shared = (levels, DEFAULT_LEVELS, checklist, *gateset.gates, *gateset.plain_results.values())
     loaded = spread(load, files, processes if cache is None else 1, shared)
     findings: list[Finding] = []
     cards: list[Card] = []
     broken: dict[str, str] = {}
     keys: set[tuple[str, str]] = set()
-    early: list[GateReport | None] = []  # the gates evaluated at loading, card by card
+    early: list[GateReport] = []  # the gates evaluated at loading, card by card
     for card_file, (key, parsed, report) in zip(files, loaded, strict=True):
         if key is not None:
             keys.add(key)
         findings.extend(parsed.findings)
         if parsed.card is not None:
+            assert report is not None  # every loaded card's gates are evaluated as it loads
             cards.append(parsed.card)
             early.append(report)
         elif parsed.claimed_id is not None:
@@ -294,7 +312,6 @@ def build_portfolio(
     reports: dict[str, GateReport] = {}
     for card, report in zip(cards, early, strict=True):
         findings.extend(run_rules(card, ctx))
-        report = report if report is not None else evaluate_gates(card, checklist, gateset, today)
         reports[card.id] = report
         findings.extend(gate_findings(card, report, gates, gateset))
     return Portfolio(cards, sort_findings(findings), checklist, len(files), reports, ctx.system, levels, gateset, today)
@@ -326,9 +343,13 @@ def load_portfolio(
     process keeps the cards to its end (a build): see :func:`.workers.collector_paused`.
     """
     with collector_paused(freeze=keep):
-        return _load_portfolio(
+        portfolio, findings = _load_portfolio(
             paths, checklist_path, gates, cache, base, levels, reviewers_from, gates_file, today, root, processes
         )
+        if keep and cache is None and portfolio is not None:  # every finding is made: positions are done with
+            for card in portfolio.cards:
+                card.release_positions()
+    return portfolio, findings
 
 
 def _load_portfolio(

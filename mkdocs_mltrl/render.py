@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 import yaml
 from markupsafe import Markup, escape
 
@@ -19,7 +20,7 @@ from . import __version__
 from .analytics import PortfolioReport, build_date, component_graph
 from .charts import history_chart, risk_matrix, risk_points, score_class
 from .gates import waiver_states
-from .levels import STAGE_COLOURS
+from .levels import STAGE_COLOURS, LevelInfo
 from .local_links import rewrite
 from .markup import chrome_title, render_inline, render_markdown, safe_url
 from .model import Card
@@ -154,6 +155,26 @@ class _Template(jinja2.Template):
         return super()._from_namespace(environment, namespace, globals)
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process, by file and source checksum (Jinja
+    checks it, so an edited template is compiled again): `mkdocs serve` makes new Jinja
+    environments, ours and the theme's, at every rebuild."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledTemplates()
+
+
 class Renderer:
     """Renders pages of one portfolio with one layout; templates can be overridden per file."""
 
@@ -171,8 +192,10 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=COMPILED_TEMPLATES,
         )
         self.env.template_class = _Template
+        self._badges: dict[LevelInfo, str] = {}
         self.env.filters.update(
             md=render_markdown,
             md_inline=render_inline,
@@ -313,7 +336,14 @@ class Renderer:
         }
 
     def badge(self, card: Card) -> str:
+        """The card's level badge: the same for every card at a level, so made once a level."""
         info = card.level_info
+        badge = self._badges.get(info)
+        if badge is None:
+            badge = self._badges[info] = self._badge(info)
+        return badge
+
+    def _badge(self, info: LevelInfo) -> str:
         label, value = "MLTRL", f"{info.level} · {info.name}"
         return self.env.get_template("badge.svg").render(
             level=info,

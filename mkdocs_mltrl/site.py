@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,21 +60,19 @@ class CardSite:
         title: str = "TRL Cards",
         site_url: str | None = None,
         stale_after_days: int = DEFAULT_STALE_AFTER_DAYS,
-        page_cache: dict[tuple[Any, ...], RenderedPage] | None = None,
+        page_cache: dict[tuple[Any, ...], Any] | None = None,
     ) -> None:
         self.portfolio = portfolio
         self.layout = layout
         self.index_title = title
         self.stale_after_days = stale_after_days
         self.renderer = Renderer(portfolio, layout, templates_dir, site_url)
-        #: Rendered card pages by everything they show; kept by the plugin across serve rebuilds.
+        #: Rendered card pages by everything they show, and the lean copies search indexes, by card;
+        #: kept by the plugin across serve rebuilds.
         #: Without one (a single build renders each page once), nothing is kept.
         self.page_cache = page_cache
         self._used: set[tuple[Any, ...]] = set()
-        gates = tuple(
-            (g.code, g.level, g.severity, g.description, g.doc, repr(g.when)) for g in portfolio.gateset.gates
-        )
-        programme = (gates, portfolio.gateset.expired_severity, portfolio.gateset.due_soon_days, portfolio.today)
+        programme = (portfolio.gateset.signature(), portfolio.today)
         self._context = (layout, site_url, portfolio.checklist, _templates_signature(templates_dir), programme)
         self._pages: dict[str, GeneratedFile] = {}
         self._whole_site: dict[str, RenderedPage] = {}  # the index and portfolio, rendered once
@@ -144,12 +142,17 @@ class CardSite:
             return self._ahead_or_now(src_uri)
         card = self.portfolio.by_id(generated.card_id)
         assert card is not None
-        key = self._card_key(card)
+        kept: RenderedPage = self._kept(self._card_key(card), lambda: self.renderer.card_page(card))
+        return kept
+
+    def _kept(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """What the page cache holds for ``key`` (made and kept if it holds nothing yet)."""
+        assert self.page_cache is not None
         self._used.add(key)
-        page = self.page_cache.get(key)
-        if page is None:
-            page = self.page_cache[key] = self.renderer.card_page(card)
-        return page
+        value = self.page_cache.get(key)
+        if value is None:
+            value = self.page_cache[key] = make()
+        return value
 
     def _ahead_or_now(self, src_uri: str) -> RenderedPage:
         page = self._ahead.get(src_uri) if self._ahead is not None else None
@@ -197,9 +200,12 @@ class CardSite:
         """The lean HTML that search plugins index for a page (see :func:`.render.search_html`)."""
         generated = self._pages[src_uri]
         card = self.portfolio.by_id(generated.card_id) if generated.card_id else None
-        if card is not None:
+        if card is None:
+            return search_html(self.render(src_uri).html)
+        if self.page_cache is None:
             return card_search_html(card)
-        return search_html(self.render(src_uri).html)
+        lean: str = self._kept(("search", card.file, card.packed_source), lambda: card_search_html(card))
+        return lean
 
     def _card_key(self, card: Card) -> tuple[Any, ...]:
         """Everything a card page shows: the card, its components' names and levels, its system level."""

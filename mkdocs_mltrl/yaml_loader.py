@@ -104,7 +104,8 @@ class Positions:
         self._text: str | bytes | None = None
 
     @classmethod
-    def lazy(cls, text: str, top: Positions | None = None) -> Positions:
+    def lazy(cls, text: str | bytes, top: Positions | None = None) -> Positions:
+        """Positions to compute from ``text`` (as read, or :func:`pack_text` of it) on first use."""
         positions = top or cls()
         positions._text = text
         return positions
