@@ -25,6 +25,7 @@ from .programme import as_of
 from .reporting import as_github, as_json, as_of_text, as_text, portfolio_text
 from .scaffold import ScaffoldError, create_card, render_new_card, schema_hint
 from .settings import ConfigError, Settings, settings_from_config
+from .workers import process_count
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -174,6 +175,7 @@ def _validate(args: argparse.Namespace) -> int:
             reviewers_from=settings.reviewers_from,
             gates_file=settings.gates_file,
             root=args.config.parent if args.config else Path.cwd(),
+            processes=process_count(settings.workers),
         )
     except (ConfigError, CardPathError) as exc:
         print(f"mltrl: {exc}", file=sys.stderr)
@@ -238,6 +240,7 @@ def _report(args: argparse.Namespace) -> int:
             levels=LevelTable(settings.stages),
             gates_file=settings.gates_file,
             today=args.today,
+            processes=process_count(settings.workers),
         )
     except (ConfigError, CardPathError) as exc:
         print(f"mltrl: {exc}", file=sys.stderr)

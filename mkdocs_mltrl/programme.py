@@ -201,16 +201,30 @@ def trend(portfolio: Portfolio, today: date) -> list[TrendPoint]:
     starts = [date.fromisoformat(c.history[0].date) for c in portfolio.cards if c.history]
     if not starts:
         return []
-    points = []
-    for end in quarter_ends(min(starts), today)[-MAX_QUARTERS:]:
-        counts = dict.fromkeys(portfolio.levels.stages, 0)
-        for card in portfolio.cards:
-            found = standing_on(card, end)
+    ends = quarter_ends(min(starts), today)[-MAX_QUARTERS:]
+    counts = [dict.fromkeys(portfolio.levels.stages, 0) for _ in ends]
+    for card in portfolio.cards:
+        for count, found in zip(counts, _standings(card, ends), strict=True):
             if found is not None and found[1] != "retired":
                 stage = portfolio.levels.stage(found[0])
-                counts[stage] = counts.get(stage, 0) + 1
-        points.append(TrendPoint(end, counts))
-    return points
+                count[stage] = count.get(stage, 0) + 1
+    return [TrendPoint(end, count) for end, count in zip(ends, counts, strict=True)]
+
+
+def _standings(card: Card, days: list[date]) -> list[tuple[int, str] | None]:
+    """:func:`standing_on` for each of ``days`` (in order), reading the history once."""
+    out: list[tuple[int, str] | None] = []
+    events = card.history
+    level: int | None = None
+    status = "active"
+    i = 0
+    for day in days:
+        while i < len(events) and date.fromisoformat(events[i].date) <= day:
+            level = events[i].level
+            status = {"pause": "paused", "retire": "retired"}.get(events[i].event, "active")
+            i += 1
+        out.append(None if level is None else (level, status))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

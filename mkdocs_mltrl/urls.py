@@ -66,7 +66,24 @@ def relative_url(from_page: str, to: str) -> str:
     base = from_page if from_page.endswith("/") or not from_page else posixpath.dirname(from_page) + "/"
     trailing = "/" if to.endswith("/") else ""
     target = to.rstrip("/") or "."
-    rel = posixpath.relpath(target, base.rstrip("/") or ".")
+    rel = _relpath(target, base.rstrip("/") or ".")
     if rel == ".":
         return "./"
     return rel + trailing
+
+
+def _parts(path: str) -> list[str]:
+    return [part for part in posixpath.normpath(path).split("/") if part and part != "."]
+
+
+def _relpath(path: str, start: str) -> str:
+    """``posixpath.relpath`` for site paths (relative, never above the site's root), without
+    asking the file system for the working folder twice a link."""
+    to, here = _parts(path), _parts(start)
+    common = 0
+    for a, b in zip(to, here, strict=False):  # the shorter one ends the common part
+        if a != b:
+            break
+        common += 1
+    rel = [".."] * (len(here) - common) + to[common:]
+    return "/".join(rel) if rel else "."

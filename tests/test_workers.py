@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import TypeVar
@@ -68,6 +71,26 @@ def test_a_build_with_workers_writes_what_one_process_writes(tmp_path: Path):
     assert len([name for name in one if name.startswith("cards/P")]) >= N
     for name in one:
         assert one[name] == two[name], name
+
+
+def test_validate_with_workers_says_what_one_process_says(tmp_path: Path):
+    cards = many_cards()
+    cards[5]["level"] = "high"  # an error in the worker's share or in this one's: reported the same
+    cards[-3]["owners"] = []
+    said = {}
+    for workers_setting in (1, 2):
+        config = make_site(tmp_path / f"w{workers_setting}", cards, plugin={"workers": workers_setting})
+        done = subprocess.run(
+            [sys.executable, "-m", "mkdocs_mltrl", "validate", "--config", str(config), "--format", "json"],
+            cwd=config.parent,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 1, done.stderr
+        said[workers_setting] = json.loads(done.stdout)
+    assert said[1] == said[2]
+    assert {f["code"] for f in said[1]["findings"] if f["severity"] == "error"} == {"schema"}
 
 
 def test_a_bad_workers_setting_is_a_config_error(tmp_path: Path):
