@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import pickle
 import tempfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
@@ -208,7 +209,7 @@ def _work_ahead(job: Callable[[T], R], items: Sequence[T], counter: _Counter, sp
     offset = 0
     try:
         while (index := counter.take(1)) is not None:
-            data = _dumps(job(items[index]), table)
+            data = zlib.compress(_dumps(job(items[index]), table), 1)  # the spool may be in memory (tmpfs)
             os.pwrite(spool, data, offset)
             writer.send((index, offset, len(data)))
             offset += len(data)
@@ -224,8 +225,8 @@ class Ahead(Generic[R]):
     :meth:`get` returns the result for a key: the worker's when it has started on it, else made
     here. While it waits for the worker, this process makes the next items the worker has not
     started, so whichever process is faster does more. The worker never waits for this process:
-    its results go to an unnamed temporary file (disk cache, not memory), and only where each one
-    lies goes through the pipe. A worker that fails leaves the rest here.
+    its results go, compressed, to an unnamed temporary file (in the disk cache, not the
+    processes' memory), and only where each one lies goes through the pipe. A worker that fails leaves the rest here.
     """
 
     def __init__(self, job: Callable[[T], R], items: Sequence[T], key: Callable[[T], str]) -> None:
@@ -244,7 +245,8 @@ class Ahead(Generic[R]):
 
     def _read(self, offset: int, size: int) -> R:
         self.taken += 1
-        return _loads(os.pread(self._spool.fileno(), size, offset), self._table)  # type: ignore[no-any-return]
+        data = zlib.decompress(os.pread(self._spool.fileno(), size, offset))
+        return _loads(data, self._table)  # type: ignore[no-any-return]
 
     def get(self, key: str) -> R | None:
         """The result for ``key``, or None for a key that is not in the list."""
