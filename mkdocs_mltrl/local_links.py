@@ -182,22 +182,35 @@ def _site_path(relative: str, source: Path) -> str:
     return posixpath.join(PUBLISHED_FOLDER, name)
 
 
-def find_local_links(cards: list[Card], root: Path, base: Path) -> LocalLinks:
+Scan = list[tuple[Path_, str, bool]]
+
+
+def _scan(card: Card) -> Scan:
+    """The card's local links: (field path, URL, whether a missing target is reported)."""
+    found = [(path, url, True) for path, text in markdown_fields(card) for url in local_targets(text)]
+    # URL fields held relative paths before links were resolved against the card's file: one
+    # that names no file here is left as it is, without a warning.
+    found += [(path, url, False) for path, url in url_fields(card) if is_local(url)]
+    return found
+
+
+def find_local_links(
+    cards: list[Card], root: Path, base: Path, scans: dict[tuple[str, bytes], Scan] | None = None
+) -> LocalLinks:
     """Resolve every relative link and image of the cards' Markdown fields against their files.
 
     ``root`` is the repository (the folder of mkdocs.yml): nothing outside it is published.
-    ``base`` is what card file names are relative to.
+    ``base`` is what card file names are relative to. ``scans`` keeps what each card links to,
+    by its file and source, across the rebuilds of a server (the targets are looked up anew).
     """
     real_root = root.resolve()
+    used: set[tuple[str, bytes]] = set()
     files: dict[tuple[str, str], LocalFile] = {}
     findings: list[Finding] = []
     for card in cards:
         folder = _card_dir(card, base)
         reported: set[str] = set()
-        found = [(path, url, True) for path, text in markdown_fields(card) for url in local_targets(text)]
-        # URL fields held relative paths before links were resolved against the card's file: one
-        # that names no file here is left as it is, without a warning.
-        found += [(path, url, False) for path, url in url_fields(card) if is_local(url)]
+        found = _scan(card) if scans is None else _kept_scan(scans, card, used)
         for path, url, warn in found:
             if (card.file, url) in files or url in reported:
                 continue
@@ -223,7 +236,19 @@ def find_local_links(cards: list[Card], root: Path, base: Path) -> LocalLinks:
                 code, message = MISSING_CODE, f"'{url}' names no file (looked for {shown})"
             line, column = _position(card, path, url)
             findings.append(Finding(card.file, line, column, Severity.WARNING, code, message))
+    if scans is not None:
+        for gone in set(scans) - used:  # cards edited or removed since
+            del scans[gone]
     return LocalLinks(files, findings)
+
+
+def _kept_scan(scans: dict[tuple[str, bytes], Scan], card: Card, used: set[tuple[str, bytes]]) -> Scan:
+    key = (card.file, card.packed_source)
+    used.add(key)
+    found = scans.get(key)
+    if found is None:
+        found = scans[key] = _scan(card)
+    return found
 
 
 def rewrite(rendered: str, links: dict[str, str]) -> str:

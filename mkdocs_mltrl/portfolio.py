@@ -24,7 +24,7 @@ from .gates import (
     load_gates,
 )
 from .levels import DEFAULT_LEVELS, LevelTable
-from .local_links import LocalLinks, find_local_links
+from .local_links import LocalLinks, Scan, find_local_links
 from .model import Card, card_from_data
 from .rules import DEFAULT_REVIEWERS_FROM, RuleContext, SystemLevel, run_rules
 from .schema_check import check, is_valid_fast
@@ -106,6 +106,8 @@ class CardCache:
         self._entries: dict[tuple[str, str], _Parsed] = {}
         self._reports: dict[tuple[str, str], GateReport] = {}
         self._programme: object = None
+        #: What each card links to beside it, by file and source (see :func:`.local_links.find_local_links`).
+        self.link_scans: dict[tuple[str, bytes], Scan] = {}
 
     def reports_for(self, programme: object) -> dict[tuple[str, str], GateReport]:
         """The kept gate reports, by card content key; emptied when ``programme`` changed."""
@@ -381,6 +383,7 @@ def _load_portfolio(
     gate_problems += check_sections(gateset, checklist)
     portfolio.findings = sort_findings([*portfolio.findings, *gate_problems])
     if root is not None:
-        portfolio.local_links = find_local_links(portfolio.cards, root, base or Path.cwd())
+        scans = cache.link_scans if cache is not None else None
+        portfolio.local_links = find_local_links(portfolio.cards, root, base or Path.cwd(), scans)
         portfolio.findings = sort_findings(portfolio.findings + portfolio.local_links.findings)
     return portfolio, portfolio.findings
