@@ -302,7 +302,8 @@ def check(
 ) -> list[Finding]:
     """Every schema violation of a loaded document, as positioned findings.
 
-    ``fast=False`` skips the quick validity check, for callers that already made it.
+    ``fast=False`` skips the quick validity check: for callers that already made it, and for a
+    single document, which jsonschema checks in less time than the quick validator compiles.
     """
     if fast and is_valid_fast(document.data, schema_name):
         return []
