@@ -205,11 +205,10 @@ def spread(job: Callable[[T], R], items: Sequence[T], processes: int, shared: It
 
 
 def _work_ahead(job: Callable[[T], R], items: Sequence[T], counter: _Counter, spool: int, writer: Connection) -> None:
-    table = _Table(())
     offset = 0
     try:
         while (index := counter.take(1)) is not None:
-            data = zlib.compress(_dumps(job(items[index]), table), 1)  # the spool may be in memory (tmpfs)
+            data = zlib.compress(pickle.dumps(job(items[index]), pickle.HIGHEST_PROTOCOL), 1)  # TMPDIR may be tmpfs
             os.pwrite(spool, data, offset)
             writer.send((index, offset, len(data)))
             offset += len(data)
@@ -236,7 +235,6 @@ class Ahead(Generic[R]):
         self._early: dict[int, tuple[int, int]] = {}  # where the worker put results read past
         self._here: dict[int, R] = {}  # results made here while waiting for the worker
         self._mine: set[int] = set()  # items the worker will not start: made here when asked for
-        self._table = _Table(())
         self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - lives until close()
         self._counter = _Counter(multiprocessing.get_context("fork"), len(items))
         self._process, self._reader = _fork(_work_ahead, job, items, self._counter, self._spool.fileno())
@@ -245,8 +243,8 @@ class Ahead(Generic[R]):
 
     def _read(self, offset: int, size: int) -> R:
         self.taken += 1
-        data = zlib.decompress(os.pread(self._spool.fileno(), size, offset))
-        return _loads(data, self._table)  # type: ignore[no-any-return]
+        result: R = pickle.loads(zlib.decompress(os.pread(self._spool.fileno(), size, offset)))
+        return result
 
     def get(self, key: str) -> R | None:
         """The result for ``key``, or None for a key that is not in the list."""
