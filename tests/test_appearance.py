@@ -268,6 +268,19 @@ def test_no_page_scrolls_sideways(measured: dict[str, Any]):
     assert redirected and all(p["url"].rstrip("/").endswith("S8.1") for p in redirected)
 
 
+def test_a_redirect_asks_the_host_for_nothing_missing(browser: Any, sites: dict[str, Any]):
+    """The redirect page names its icon: a page that names none makes the browser ask the host for
+    /favicon.ico, which a site need not have (about every other visit, before the refresh leaves)."""
+    base = sites["crowded"]
+    visit = Visit(browser, base + "cards/S2.1/")
+    for _ in range(10):
+        visit.page.goto(base + "cards/S2.1/", wait_until="load")
+        visit.page.goto(base + "cards/OLD-S8/", wait_until="load")
+        visit.page.wait_for_selector(".mltrl")
+    assert visit.page.url.rstrip("/").endswith("S8.1")
+    visit.check_clean()
+
+
 def test_wide_tables_scroll_inside_their_box_on_a_phone(measured: dict[str, Any]):
     phone = [p for p in measured["pages"] if p["width"] == 390 and "S8.1" in p["url"]]
     scrolled = [b for p in phone for b in p["boxes"] if b["scroll"] > b["client"] + 1]

@@ -44,6 +44,7 @@ def test_aliases_redirect_to_the_card(built: tuple[Path, bool]):
         target = refresh.split("url=", 1)[1]
         assert target == ("../R02.1/" if directory_urls else "../R02.1/index.html")
         assert soup.find("link", rel="canonical")["href"] == target
+        assert soup.find("link", rel="icon")["href"] == "data:,"  # else a browser asks the host for /favicon.ico
         landed = (site / "cards" / alias / target).resolve()
         assert (landed / "index.html" if directory_urls else landed).is_file()
 

@@ -86,6 +86,7 @@ def test_files_beside_the_card_are_published_and_links_rewritten(tmp_path: Path,
     assert notes == (site / "cards" / "assets" / "files" / "notes.md.html")
     html = notes.read_text()
     assert "<strong>notes</strong>" in html and "<script>" not in html  # rendered and sanitised
+    assert '<link rel="icon" href="data:,">' in html  # else a browser asks the host for /favicon.ico
     assert (base / hrefs["docs"]).resolve() == notes  # a URL field naming a file is published too
     assert hrefs["project"] == "../wiki/page"  # one naming no file is kept as written
     assert (base / hrefs["open the document"]).resolve() == site / "cards" / "assets" / "files" / "ethics.md.html"
