@@ -468,21 +468,24 @@ def _words_once(texts: list[str | None], seen: set[str]) -> str:
 
 
 def card_search_html(card: Card) -> str:
-    """What search indexes of a card, in three entries. The card itself: its id, aliases, owners,
-    reviewers, tags, level and status, its summary as written, then the other words of its model
+    """What search indexes of a card, in three entries. The card itself: its id, aliases, owners and
+    reviewers (names and e-mail addresses), tags, level and status, its summary as written, then the other words of its model
     and intended use; its requirements; its risks. Each entry holds a word once.
 
     The card page shows much more (the checklist questions, table headers, gate descriptions,
     the chart), which every card repeats; indexing it would make the search index of a large
     portfolio too big for a browser to load.
     """
-    people = [p.name for p in card.owners] + [p.name for p in card.reviewers]
-    head = " ".join(escape(part) for part in (card.id, *card.aliases, *people, *card.tags))
+    # The id is in the title, which search ranks first: a query such as "VIS-1" is split into
+    # "vis" and "1", and "1" alone is in every card named "... 1".
+    title = escape(card.name if card.id in card.name else f"{card.name} ({card.id})")
+    people = [part for p in (*card.owners, *card.reviewers) for part in (p.name, p.email) if part]
+    head = " ".join(escape(part) for part in (*card.aliases, *people, *card.tags))
     head += f" {escape(card.level_info.name)} {escape(card.stage)} {escape(card.status)}"
     summary = " ".join(_plain(card.summary).split())
-    seen = {word.strip(_TRIM).lower() for word in f"{escape(card.name)} {head} {summary}".split()}
+    seen = {word.strip(_TRIM).lower() for word in f"{title} {head} {summary}".split()}
     more = _words_once([card.model, card.intended_use, card.unacceptable_use], seen)
-    out = [f'<h1 id="{CARD_ANCHOR}">{escape(card.name)}</h1>', f"<p>{head} {summary} {more}".rstrip() + "</p>"]
+    out = [f'<h1 id="{CARD_ANCHOR}">{title}</h1>', f"<p>{head} {summary} {more}".strip() + "</p>"]
     sections = dict(card_sections(card))
     requirements = _words_once([r.text for r in card.sorted_requirements], set())
     if requirements:

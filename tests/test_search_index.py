@@ -12,6 +12,7 @@ import pytest
 from mkdocs_mltrl.checklist import load_checklist
 from mkdocs_mltrl.gates import GATES
 
+from .browser import Visit, chromium, needs_browser, serve
 from .cards import complete_card
 from .site import build, make_site
 
@@ -59,11 +60,16 @@ CARDS = [
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("search")
     result = build(make_site(root, CARDS))
     assert result.returncode == 0, result.stderr
-    data: dict[str, Any] = json.loads((root / "site" / "search" / "search_index.json").read_text())
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def index(site: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((site / "search" / "search_index.json").read_text())
     return data
 
 
@@ -90,6 +96,7 @@ def found(index: dict[str, Any], query: str) -> set[str]:
         "VIS-1",  # id
         "Retina screening assistant",  # name
         "Noor Haddad",  # owner
+        "noor@example.org",  # the owner's e-mail address
         "ophthalmology",  # tag
         "fundus photographs diabetic rural",  # summary words
         "referable retinopathy sensitivity",  # requirement text
@@ -99,6 +106,34 @@ def found(index: dict[str, Any], query: str) -> set[str]:
 )
 def test_a_card_is_found_by(index: dict[str, Any], query: str):
     assert found(index, query) == {"cards/VIS-1/"}
+
+
+@needs_browser
+def test_material_search_in_a_browser_finds_the_card(site: Path):
+    """What a reader types into Material's search box, in Chromium: the card is the first result.
+
+    Material splits "VIS-1" into "vis" and "1" and matches every word as a prefix, so an id finds
+    many cards; the card whose title holds both words ranks first.
+    """
+    META = ".md-search-result__meta"
+    queries = ["VIS-1", "Noor Haddad", "noor@example.org", "ophthalmology", "referable retinopathy sensitivity"]
+    with serve(site) as base, chromium() as browser:
+        visit = Visit(browser, base)
+        box = visit.page.locator("input.md-search__input")
+        results = visit.page.locator("li.md-search-result__item > a")
+        for query in queries:
+            box.click()
+            box.fill("")
+            box.press("End")
+            visit.page.wait_for_function(f"!document.querySelector({META!r}).textContent.includes('matching')")
+            box.fill(query)
+            box.press("End")  # Material searches on a key press: one search, for the whole query
+            visit.page.wait_for_function(f"document.querySelector({META!r}).textContent.includes('matching')")
+            hrefs = results.evaluate_all("as => as.map(a => new URL(a.href).pathname)")
+            assert hrefs and hrefs[0] == "/cards/VIS-1/", (query, hrefs)
+            if query != "VIS-1":
+                assert {h.split("#")[0] for h in hrefs} == {"/cards/VIS-1/"}, (query, hrefs)
+        visit.check_clean()
 
 
 def test_requirements_and_risks_link_to_their_sections(index: dict[str, Any]):
