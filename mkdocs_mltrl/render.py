@@ -477,8 +477,9 @@ def card_search_html(card: Card) -> str:
     portfolio too big for a browser to load.
     """
     # The id is in the title, which search ranks first: a query such as "VIS-1" is split into
-    # "vis" and "1", and "1" alone is in every card named "... 1".
-    title = escape(card.name if card.id in card.name else f"{card.name} ({card.id})")
+    # "vis" and "1", and "1" alone is in every card named "... 1". It stands apart from the name
+    # (search splits words at spaces and hyphens only, so "(VIS-1)" would be looked up as "(vis").
+    title = escape(card.name if card.id in card.name.split() else f"{card.name} · {card.id}")
     people = [part for p in (*card.owners, *card.reviewers) for part in (p.name, p.email) if part]
     head = " ".join(escape(part) for part in (*card.aliases, *people, *card.tags))
     head += f" {escape(card.level_info.name)} {escape(card.stage)} {escape(card.status)}"

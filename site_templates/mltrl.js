@@ -12,6 +12,7 @@
       var value = row.getAttribute(name) || "";
       return value ? value.split("\n") : [];
     }
+    var texts = null; /* each row's text, lower-cased, read at the first text filter */
     function apply() {
       var text = form.elements.text.value.trim().toLowerCase();
       var level = form.elements.level.value;
@@ -19,16 +20,20 @@
       var stage = form.elements.stage.value;
       var status = form.elements.status.value;
       var owner = form.elements.owner.value;
+      if (text && !texts) {
+        texts = rows.map(function (row) {
+          return (row.textContent + " " + lines(row, "data-tags").join(" ")).toLowerCase();
+        });
+      }
       var shown = 0;
-      rows.forEach(function (row) {
-        var ok = (!text || row.textContent.toLowerCase().indexOf(text) !== -1 ||
-                  lines(row, "data-tags").join(" ").toLowerCase().indexOf(text) !== -1) &&
+      rows.forEach(function (row, i) {
+        var ok = (!text || texts[i].indexOf(text) !== -1) &&
                  (!level || row.getAttribute("data-level") === level) &&
                  (!stage || row.getAttribute("data-stage") === stage) &&
                  (!status || row.getAttribute("data-status") === status) &&
                  (!tag || lines(row, "data-tags").indexOf(tag) !== -1) &&
                  (!owner || lines(row, "data-owners").indexOf(owner) !== -1);
-        row.hidden = !ok;
+        if (row.hidden === ok) { row.hidden = !ok; } /* only rows that change are touched */
         if (ok) { shown += 1; }
       });
       form.elements.count.value = shown + " of " + rows.length + " cards";
@@ -59,13 +64,20 @@
         headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", descending ? "descending" : "ascending");
         var numeric = key === "level" || key === "system";
-        var sorted = original.slice().sort(function (a, b) {
-          var x = a.getAttribute("data-" + key), y = b.getAttribute("data-" + key);
-          var order = numeric ? Number(x) - Number(y) : (x < y ? -1 : x > y ? 1 : 0);
-          if (order === 0) { return original.indexOf(a) - original.indexOf(b); }
+        /* each row's key read once; ties keep the page's order (the rows' first positions) */
+        var keyed = original.map(function (row, i) {
+          var value = row.getAttribute("data-" + key) || "";
+          return { row: row, value: numeric ? Number(value) : value, position: i };
+        });
+        keyed.sort(function (a, b) {
+          var x = a.value, y = b.value;
+          var order = numeric ? x - y : (x < y ? -1 : x > y ? 1 : 0);
+          if (order === 0) { return a.position - b.position; }
           return descending ? -order : order;
         });
-        sorted.forEach(function (row) { body.appendChild(row); });
+        var moved = document.createDocumentFragment();
+        keyed.forEach(function (item) { moved.appendChild(item.row); });
+        body.appendChild(moved);
       });
     });
   }

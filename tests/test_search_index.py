@@ -73,19 +73,20 @@ def index(site: Path) -> dict[str, Any]:
     return data
 
 
-def _terms(text: str) -> set[str]:
-    """Lower-cased words, as search splits and trims them."""
-    return {
-        w.strip(".,;:!?()").lower() for w in re.split(r"[\s\-]+", re.sub(r"<[^>]*>", " ", text)) if w.strip(".,;:!?()")
-    }
+def _terms(text: str) -> list[str]:
+    """Lower-cased words as Material's search splits them: at spaces and hyphens (its default
+    separator), with no punctuation trimmed."""
+    return [w for w in re.split(r"[\s\-]+", re.sub(r"<[^>]*>", " ", text).lower()) if w]
 
 
 def found(index: dict[str, Any], query: str) -> set[str]:
-    """The card pages with an entry holding every word of the query (in its title or text)."""
+    """The card pages with an entry holding every word of the query, each matched as Material
+    matches it: as the start of a word (in the entry's title or text)."""
     words = _terms(query)
     pages = set()
     for doc in index["docs"]:
-        if words <= _terms(doc["title"] + " " + doc["text"]):
+        terms = _terms(doc["title"] + " " + doc["text"])
+        if all(any(term.startswith(word) for term in terms) for word in words):
             pages.add(doc["location"].split("#")[0])
     return pages
 
@@ -105,7 +106,14 @@ def found(index: dict[str, Any], query: str) -> set[str]:
     ],
 )
 def test_a_card_is_found_by(index: dict[str, Any], query: str):
-    assert found(index, query) == {"cards/VIS-1/"}
+    assert "cards/VIS-1/" in found(index, query)
+
+
+def test_the_title_holds_the_id_as_words(index: dict[str, Any]):
+    """Search ranks titles first: the id's words stand in the card's title (not "(vis")."""
+    titles = {doc["location"]: _terms(doc["title"]) for doc in index["docs"]}
+    assert titles["cards/VIS-1/"] == ["retina", "screening", "assistant", "·", "vis", "1"]
+    assert titles["cards/GEN-1/"] == ["technology", "gen", "1"]  # a name that holds the id is kept as it is
 
 
 @needs_browser
