@@ -150,6 +150,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if not self.config.enabled or self.site is None or not self.site.is_page(page.file.src_uri):
             return markdown
         page.meta["title"] = self.site.title(page.file.src_uri)
+        page.render = _nothing_to_convert.__get__(page)  # the plugin renders this page (see below)
         if page.file.src_uri == self.site.layout.index_src():
             page.meta.setdefault("hide", ["toc"])  # the index has no sections: its table takes the room
         card_file = self.site.card_file(page.file.src_uri)
@@ -210,3 +211,10 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             if value and self._path(value).exists():
                 server.watch(str(self._path(value)))
         return server
+
+
+def _nothing_to_convert(page: Any, config: Any, files: Any) -> None:
+    """MkDocs' Markdown step for a page the plugin generates: its source is a stub, so nothing is
+    converted (MkDocs would set up a Markdown parser for each of thousands of pages). Its anchors
+    are left unknown, so MkDocs does not check links to them against the stub."""
+    page.content = ""
