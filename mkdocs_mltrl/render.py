@@ -468,9 +468,10 @@ def _words_once(texts: list[str | None], seen: set[str]) -> str:
 
 
 def card_search_html(card: Card) -> str:
-    """What search indexes of a card, in three entries. The card itself: its id, aliases, owners and
-    reviewers (names and e-mail addresses), tags, level and status, its summary as written, then the other words of its model
-    and intended use; its requirements; its risks. Each entry holds a word once.
+    """What search indexes of a card, in three entries. The card itself, titled with its name and
+    id: its aliases, owners and reviewers (names and e-mail addresses), tags, level and status, its
+    summary as written, then the other words of its model and intended use; its requirements; its
+    risks. Each entry holds a word once.
 
     The card page shows much more (the checklist questions, table headers, gate descriptions,
     the chart), which every card repeats; indexing it would make the search index of a large
