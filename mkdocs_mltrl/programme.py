@@ -108,14 +108,7 @@ def waiver_dict(card: Card, state: WaiverState) -> dict[str, Any]:
 def standing_on(card: Card, day: date) -> tuple[int, str] | None:
     """The card's level and status (active, paused, retired) at the end of ``day``; None before
     its history starts (or without a history)."""
-    level: int | None = None
-    status = "active"
-    for event in card.history:
-        if date.fromisoformat(event.date) > day:
-            break
-        level = event.level
-        status = {"pause": "paused", "retire": "retired"}.get(event.event, "active")
-    return None if level is None else (level, status)
+    return _standings(card, [day])[0]
 
 
 @dataclass
