@@ -6,11 +6,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-from markupsafe import escape
+import jinja2
+from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_build_datetime
 
 from .config import MltrlConfig
 from .findings import Severity
@@ -19,6 +21,14 @@ from .portfolio import CardCache
 from .render import COMPILED_TEMPLATES
 from .settings import Settings
 from .site import CardSite, SiteError, card_edit_url, load_card_site
+from .theme_output import (
+    REUSED_SOURCE,
+    REUSED_TEMPLATE,
+    REUSED_VARIABLE,
+    ThemeOutputs,
+    chrome_signature,
+    page_signature,
+)
 from .workers import process_count
 
 log = get_plugin_logger("mltrl")
@@ -36,6 +46,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, and the cache with it.
         self.cache = CardCache()
         self.page_cache: dict[Any, Any] = {}
+        self.theme_outputs = ThemeOutputs()
+        self.theme_keys: dict[str, tuple[Any, ...]] = {}  # card pages' theme output keys, this build
+        self.nav: Any = None
         self.site: CardSite | None = None
         self.base = Path.cwd()
         self.command = "build"
@@ -122,7 +135,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.site.render_ahead([f.src_uri for f in files.documentation_pages()], self.processes)
         return files
 
-    def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
+    def _add_index_section(self, nav: Any, config: Any, files: Files) -> Any:
         """With an explicit `nav`, add a section holding the index unless the user placed it."""
         if not self.config.enabled or self.site is None or config.nav is None:
             return nav
@@ -141,10 +154,40 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         nav.items.append(section)
         return nav
 
+    @event_priority(-100)  # after other plugins: the navigation every page shows
+    def _remember_nav(self, nav: Any, config: Any, files: Files) -> Any:
+        self.nav = nav
+        return nav
+
+    on_nav = CombinedEvent(_add_index_section, _remember_nav)
+
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
-        if self.config.enabled and self.command == "serve" and env.bytecode_cache is None:
+        if not self.config.enabled or self.command != "serve" or self.site is None:
+            return env
+        if env.bytecode_cache is None:
             env.bytecode_cache = COMPILED_TEMPLATES  # the theme's templates, compiled once per server
+        self._reuse_theme_outputs(env, config, files)
         return env
+
+    def _reuse_theme_outputs(self, env: Any, config: Any, files: Files) -> None:
+        """Point the card pages whose theme output an earlier rebuild kept at that output (see
+        :mod:`.theme_output`): every page is read by now, and the theme renders none yet."""
+        assert self.site is not None
+        self.theme_keys = {}
+        pages = [f.page for f in files.documentation_pages() if f.page is not None]
+        theme = config.theme
+        chrome = chrome_signature(config, self.nav, pages, theme.dirs, theme.custom_dir, get_build_datetime())
+        if not self.theme_outputs.start(chrome):
+            return
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({REUSED_TEMPLATE: REUSED_SOURCE}), env.loader])
+        for page in pages:
+            src_uri = page.file.src_uri
+            content = self.site.content_key(src_uri) if self.site.is_page(src_uri) else None
+            if content is None:
+                continue
+            key = self.theme_keys[src_uri] = (content, page_signature(page))
+            if self.theme_outputs.has(key):
+                page.meta["template"] = REUSED_TEMPLATE
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
         if not self.config.enabled or self.site is None or not self.site.is_page(page.file.src_uri):
@@ -183,21 +226,35 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
     def _full_for_theme(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
         if self.site is not None and self.site.is_page(page.file.src_uri):
             page.content = self.site.render(page.file.src_uri).html
+            if page.meta.get("template") == REUSED_TEMPLATE:
+                context[REUSED_VARIABLE] = Markup(self.theme_outputs.get(self.theme_keys[page.file.src_uri]))
         return context
 
     on_page_context = CombinedEvent(_lean_for_search, _full_for_theme)
 
+    @event_priority(100)  # before other plugins change it: what the theme wrote
+    def _keep_theme_output(self, output: str, *, page: Any, config: Any) -> str:
+        key = self.theme_keys.get(page.file.src_uri)
+        if key is not None and page.meta.get("template") != REUSED_TEMPLATE:
+            self.theme_outputs.keep(key, output)
+        return output
+
     @event_priority(-100)
-    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+    def _free_content(self, output: str, *, page: Any, config: Any) -> str:
         if self.site is not None and self.site.is_page(page.file.src_uri):
             page.content = None  # written: free it
         return output
+
+    on_post_page = CombinedEvent(_keep_theme_output, _free_content)
 
     def on_post_build(self, *, config: Any) -> None:
         if self.config.enabled and self.site is not None:
             ahead = self.site.close()
             log.debug(f"{ahead} generated pages rendered ahead by a worker process")
             self.site.forget_unused()
+            if self.theme_keys:
+                self.theme_outputs.finish()
+                log.debug(f"{self.theme_outputs.reused} card pages written from their kept theme output")
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.site is not None:

@@ -207,6 +207,17 @@ class CardSite:
         lean: str = self._kept(("search", card.file, card.packed_source), lambda: card_search_html(card))
         return lean
 
+    def content_key(self, src_uri: str) -> tuple[Any, ...] | None:
+        """Everything a card page's content shows (None for the index and the portfolio, which show
+        every card); its kept page, if any, stays kept through this build."""
+        generated = self._pages[src_uri]
+        card = self.portfolio.by_id(generated.card_id) if generated.card_id else None
+        if card is None:
+            return None
+        key = self._card_key(card)
+        self._used.add(key)
+        return key
+
     def _card_key(self, card: Card) -> tuple[Any, ...]:
         """Everything a card page shows: the card, its components' names and levels, its system level."""
         components = tuple(

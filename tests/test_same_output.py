@@ -194,3 +194,81 @@ def test_a_build_drops_parsed_data_but_keeps_what_it_said(tmp_path: Path, which:
             assert gate.met(lean, built.checklist) == gate.met(full, kept.checklist), (lean.id, gate.code)
     assert [f.format() for f in built.findings] == [f.format() for f in kept.findings]
     assert pages(built) == pages(kept)
+
+
+SERVE_STEPS = """
+import json, shutil, sys
+from pathlib import Path
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+def rebuild():
+    config = load_config("mkdocs.yml")
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config, serve_url="http://127.0.0.1:8000/")
+    return config.plugins["mltrl"].theme_outputs.reused
+
+def edit_config(change):
+    config = yaml.safe_load(Path("mkdocs.yml").read_text())
+    change(config)
+    Path("mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+def rename_card():
+    card = Path("cards/C3.yaml")
+    card.write_text(card.read_text().replace("name: Technology C3", "name: Renamed C3"))
+
+def add_page():
+    Path("docs/guide.md").write_text("# Guide\\n\\nHow we review.\\n")
+
+def override(text):
+    Path("overrides/main.html").write_text('{% extends "base.html" %}{% block footer %}' + text + '{% endblock %}')
+
+steps = {
+    "start": lambda: None,
+    "card edit": rename_card,
+    "site name": lambda: edit_config(lambda c: c.update(site_name="Renamed wiki")),
+    "nothing": lambda: None,
+    "theme option": lambda: edit_config(lambda c: c["theme"].update(features=["navigation.footer"])),
+    "new page": add_page,
+    "override": lambda: override("Custom footer"),
+    "override edit": lambda: override("Custom footer, edited"),
+}
+reused = {}
+for name, step in steps.items():
+    step()
+    reused[name] = rebuild()
+    state = Path(sys.argv[1]) / name
+    shutil.copytree(".", state, ignore=shutil.ignore_patterns("state*"))
+print(json.dumps(reused))
+"""
+
+
+def test_serve_reuses_theme_output_only_while_every_page_would_be_the_same(tmp_path: Path):
+    """`mkdocs serve` writes an unchanged card page from the theme output it kept; after each kind
+    of change (a card, the config, a theme option, a new page, a template override), every card
+    page is what a cold build of the same files writes."""
+    served, states = tmp_path / "served", tmp_path / "states"
+    make_site(served, [], extra={"theme": {"name": "material", "font": False, "custom_dir": "overrides"}})
+    (served / "overrides").mkdir()
+    synthetic(served / "cards")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    script = [sys.executable, "-c", SERVE_STEPS, str(states)]
+    done = subprocess.run(script, cwd=served, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    reused = json.loads(done.stdout.strip().splitlines()[-1])
+    # C3's edit changes A1, B2 (they show C3's name) and C3; D4 is reused. A change every page
+    # shows reuses nothing; a rebuild after no change reuses every card page.
+    assert reused == {"start": 0, "card edit": 1, "site name": 0, "nothing": 4, "theme option": 0,
+                      "new page": 0, "override": 0, "override edit": 0}  # fmt: skip
+    for state in sorted(states.iterdir()):
+        served_files = _site_files(state / "site")
+        shutil.rmtree(state / "site")
+        result = build(state / "mkdocs.yml")
+        assert result.returncode == 0, result.stderr
+        cold_files = _site_files(state / "site")
+        assert served_files.keys() == cold_files.keys(), state.name
+        for name in served_files:
+            assert served_files[name] == cold_files[name], (state.name, name)
+    footer = _site_files(states / "override edit" / "site")["cards/D4/index.html"]
+    assert "Custom footer, edited" in footer and "Renamed wiki" in footer
