@@ -72,6 +72,7 @@ class CardSite:
         #: Without one (a single build renders each page once), nothing is kept.
         self.page_cache = page_cache
         self._used: set[tuple[Any, ...]] = set()
+        self._card_keys: dict[str, tuple[Any, ...]] = {}  # by card id, for this build (see _card_key)
         programme = (portfolio.gateset.signature(), portfolio.today)
         self._context = (layout, site_url, portfolio.checklist, _templates_signature(templates_dir), programme)
         self._pages: dict[str, GeneratedFile] = {}
@@ -219,7 +220,14 @@ class CardSite:
         return key
 
     def _card_key(self, card: Card) -> tuple[Any, ...]:
-        """Everything a card page shows: the card, its components' names and levels, its system level."""
+        """Everything a card page shows: the card, its components' names and levels, its system
+        level; made once a build (the theme's output and the page are both looked up by it)."""
+        key = self._card_keys.get(card.id)
+        if key is None:
+            key = self._card_keys[card.id] = self._make_card_key(card)
+        return key
+
+    def _make_card_key(self, card: Card) -> tuple[Any, ...]:
         components = tuple(
             (ref, target.id, target.name, target.level) if target else (ref, None, None, None)
             for ref in card.component_ids
