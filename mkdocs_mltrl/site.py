@@ -29,7 +29,7 @@ from .render import (
 )
 from .resources import schema_path, templates_dir
 from .settings import Settings
-from .urls import SiteLayout
+from .urls import SiteLayout, quote_path
 from .workers import Ahead, parallel
 
 ASSETS = ("mltrl.css", "mltrl.js")
@@ -368,4 +368,5 @@ def card_edit_url(repo_url: str, edit_uri: str, docs_dir: str, card_path: str) -
     if docs and (prefix == docs or prefix.endswith("/" + docs)):
         prefix = prefix[: -len(docs)].rstrip("/")
     base = repo_url.rstrip("/") + "/"
-    return base + posixpath.join(prefix, card_path) if prefix else base + card_path
+    path = quote_path(card_path)  # a file name is untrusted: themes print this URL unescaped
+    return base + posixpath.join(prefix, path) if prefix else base + path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from urllib.parse import quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +88,9 @@ def _relpath(path: str, start: str) -> str:
         common += 1
     rel = [".."] * (len(here) - common) + to[common:]
     return "/".join(rel) if rel else "."
+
+
+def quote_path(path: str) -> str:
+    """A file path as a URL path: every character but letters, digits, ``/`` and ``-._~`` is
+    percent-encoded, so a file name cannot end an attribute or carry markup into a page."""
+    return quote(path, safe="/", errors="surrogateescape")

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from .cards import complete_card, dump, history
+from .browser import CHROMIUM, chromium, serve
+from .cards import complete_card, dump, history, write
 from .site import build, make_site, page
 from .test_cli import mltrl
 
@@ -219,3 +220,33 @@ def test_odd_but_valid_ids_stay_in_their_folder(tmp_path: Path, card_id: str):
     config = make_site(tmp_path, [complete_card(card_id, level=0, history=history(("2021-01-01", "start", 0)))])
     assert build(config, "--strict").returncode == 0
     assert (tmp_path / "site" / "cards" / card_id / "index.html").is_file()
+
+
+HOSTILE_FILE_NAME = 'x"><img src=x onerror=alert(1)>.yaml'
+
+
+@pytest.mark.parametrize("theme", ["material", "mkdocs"])
+def test_a_card_file_name_reaches_edit_and_view_links_as_a_url(tmp_path: Path, theme: str):
+    card = complete_card("FN1", level=0, history=history(("2021-01-01", "start", 0)))
+    extra: dict[str, Any] = {"repo_url": "https://example.org/org/wiki", "edit_uri": "edit/main/docs/"}
+    if theme == "material":
+        extra["theme"] = {"name": theme, "font": False, "features": ["content.action.edit", "content.action.view"]}
+    config = make_site(tmp_path, [], theme=theme, extra=extra)
+    write(tmp_path / "cards", card, name=HOSTILE_FILE_NAME)
+    result = build(config)
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "cards" / "FN1" / "index.html").read_text()
+    assert_inert(html, carries_evil=False)
+    soup = BeautifulSoup(html, "html.parser")
+    edits = [a["href"] for a in soup.find_all("a", href=True) if "/cards/x" in a["href"]]
+    assert edits and all("x%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.yaml" in h for h in edits), edits
+    if CHROMIUM is None:
+        pytest.skip("no Chromium found: the parsed page was checked")
+    with chromium() as browser, serve(tmp_path / "site") as base:
+        visit = browser.new_page()
+        dialogs: list[str] = []
+        visit.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        visit.goto(base + "cards/FN1/")
+        visit.wait_for_load_state("networkidle")
+        assert visit.locator("img[onerror]").count() == 0
+        assert dialogs == []
