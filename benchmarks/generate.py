@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from mkdocs_mltrl.checklist import load_checklist
+from mkdocs_mltrl.core import load_checklist
 
 WORDS = [
     "model",

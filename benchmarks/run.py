@@ -40,8 +40,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
-from mkdocs_mltrl.checklist import load_checklist
-from mkdocs_mltrl.gates import GATES
+from mkdocs_mltrl.core import default_gates, load_checklist
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -231,7 +230,7 @@ def make_baseline_site(root: Path, paths: list[Path]) -> None:
     checklist, _ = load_checklist()
     assert checklist is not None
     questions = {item.id: item.question for section in checklist.sections for item in section.items}
-    gates = [(g.level, g.description, g.code) for g in GATES]
+    gates = [(g.level, g.description, g.code) for g in default_gates().gates]
     rows = ["# TRL Cards", "", "| ID | Name | Level | System level | Stage | Status | Owners | Last review | Gates |"]
     rows.append("|---|---|---|---|---|---|---|---|---|")
     for path in paths:

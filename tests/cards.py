@@ -8,8 +8,7 @@ from typing import Any
 
 import yaml
 
-from mkdocs_mltrl.checklist import load_checklist
-from mkdocs_mltrl.yaml_loader import NotFinite, resolve_plain
+from mkdocs_mltrl.core import NotFinite, load_checklist, resolve_plain
 
 DEFAULT_ITEMS = load_checklist()[0].item_ids  # type: ignore[union-attr]
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mkdocs_mltrl.findings import Severity
-from mkdocs_mltrl.gates import GateMode
-from mkdocs_mltrl.portfolio import load_portfolio
+from mkdocs_mltrl.core import GateMode, Severity, load_portfolio
 
 from .cards import complete_card, write
 from .site import build, make_site, page

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mkdocs_mltrl.findings import Severity
-from mkdocs_mltrl.portfolio import load_portfolio
+from mkdocs_mltrl.core import Severity, load_portfolio
 
 from .cards import DEFAULT_ITEMS, complete_card, write
 from .site import build, make_site, page

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from mkdocs_mltrl.gates import _paths, _unknown_field, default_gates, gates_markdown, load_gates
-from mkdocs_mltrl.resources import default_gates_path, load_schema
+from mkdocs_mltrl.core import default_gates, default_gates_path, field_paths_of, load_gates, load_schema, unknown_field
+from mkdocs_mltrl.render import gates_markdown
 
 from .cards import climbed, complete_card, line_of, without, write
 from .site import build, make_site, page
@@ -56,8 +56,8 @@ def test_every_builtin_gate_has_a_doc_link_and_a_known_field():
     assert all(g.doc for g in gates)
     # Every field the shipped conditions name is a field of the card format.
     for gate in gates:
-        for _, field_path, within in _paths(gate.when, ()):
-            assert _unknown_field(field_path, within) is None, (gate.code, field_path)
+        for _, field_path, within in field_paths_of(gate.when, ()):
+            assert unknown_field(field_path, within) is None, (gate.code, field_path)
     assert default_gates_path().is_file()
 
 

@@ -9,8 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 from jsonschema import Draft202012Validator
 
-from mkdocs_mltrl.levels import STAGE_COLOURS
-from mkdocs_mltrl.site import schema_text
+from mkdocs_mltrl.hosts import schema_text
+from mkdocs_mltrl.render import STAGE_COLOURS
 
 from .cards import complete_card, history
 from .site import build, make_site, page

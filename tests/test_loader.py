@@ -2,8 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_mltrl import yaml_loader as yl
-from mkdocs_mltrl.yaml_loader import LoadError, load_file, parse_text
+from mkdocs_mltrl.core import LoadError, load_file, parse_text, yaml_errors, yaml_loader
 
 
 def test_yaml_12_scalars_stay_text():
@@ -27,12 +26,12 @@ def test_yaml_12_scalars_stay_text():
 
 def test_positions_of_keys_and_values_are_one_based():
     doc = parse_text("a: 1\nb:\n  - x\n  - {c: 2}\n")
-    assert doc.positions.of_value(("a",)) == yl.Position(1, 4)
-    assert doc.positions.of_key(("b",)) == yl.Position(2, 1)
-    assert doc.positions.of_value(("b", 0)) == yl.Position(3, 5)
-    assert doc.positions.of_value(("b", 1, "c")) == yl.Position(4, 9)
+    assert doc.positions.of_value(("a",)) == yaml_loader.Position(1, 4)
+    assert doc.positions.of_key(("b",)) == yaml_loader.Position(2, 1)
+    assert doc.positions.of_value(("b", 0)) == yaml_loader.Position(3, 5)
+    assert doc.positions.of_value(("b", 1, "c")) == yaml_loader.Position(4, 9)
     # a path that does not exist falls back to its nearest ancestor
-    assert doc.positions.of_value(("b", 1, "missing")) == yl.Position(4, 5)
+    assert doc.positions.of_value(("b", 1, "missing")) == yaml_loader.Position(4, 5)
 
 
 def test_raw_text_of_numbers_is_kept_for_messages():
@@ -43,20 +42,20 @@ def test_raw_text_of_numbers_is_kept_for_messages():
 @pytest.mark.parametrize(
     ("text", "code", "line", "column"),
     [
-        ("a: 1\nb: 2\na: 3\n", yl.YAML_DUPLICATE_KEY, 3, 1),
-        ("a: &x [1]\nb: *x\n", yl.YAML_ALIAS, 1, 4),
-        ("a: [1]\nb: *x\n", yl.YAML_ALIAS, 2, 4),
-        ("a: !!python/object/apply:os.system [ls]\n", yl.YAML_TAG, 1, 4),
-        ("a: !custom x\n", yl.YAML_TAG, 1, 4),
-        ("a: 1\n---\nb: 2\n", yl.YAML_MULTIPLE_DOCUMENTS, 2, 1),
-        ("a: [1, 2\nb: 3\n", yl.YAML_SYNTAX, 2, 2),
-        ("a:\n\tb: 1\n", yl.YAML_SYNTAX, 2, 1),
-        ("", yl.YAML_EMPTY, 1, 1),
-        ("# only a comment\n\n", yl.YAML_EMPTY, 1, 1),
-        ("a: 1\nb: x\x00y\n", yl.YAML_SYNTAX, 2, 5),
-        ("? [a]\n: 1\n", yl.YAML_KEY, 1, 3),
-        ('a: 1\nb: "x\\0y"\n', yl.YAML_CONTROL_CHARACTER, 2, 4),
-        ('a: "\\x1b[31m"\n', yl.YAML_CONTROL_CHARACTER, 1, 4),
+        ("a: 1\nb: 2\na: 3\n", yaml_errors.YAML_DUPLICATE_KEY, 3, 1),
+        ("a: &x [1]\nb: *x\n", yaml_errors.YAML_ALIAS, 1, 4),
+        ("a: [1]\nb: *x\n", yaml_errors.YAML_ALIAS, 2, 4),
+        ("a: !!python/object/apply:os.system [ls]\n", yaml_errors.YAML_TAG, 1, 4),
+        ("a: !custom x\n", yaml_errors.YAML_TAG, 1, 4),
+        ("a: 1\n---\nb: 2\n", yaml_errors.YAML_MULTIPLE_DOCUMENTS, 2, 1),
+        ("a: [1, 2\nb: 3\n", yaml_errors.YAML_SYNTAX, 2, 2),
+        ("a:\n\tb: 1\n", yaml_errors.YAML_SYNTAX, 2, 1),
+        ("", yaml_errors.YAML_EMPTY, 1, 1),
+        ("# only a comment\n\n", yaml_errors.YAML_EMPTY, 1, 1),
+        ("a: 1\nb: x\x00y\n", yaml_errors.YAML_SYNTAX, 2, 5),
+        ("? [a]\n: 1\n", yaml_errors.YAML_KEY, 1, 3),
+        ('a: 1\nb: "x\\0y"\n', yaml_errors.YAML_CONTROL_CHARACTER, 2, 4),
+        ('a: "\\x1b[31m"\n', yaml_errors.YAML_CONTROL_CHARACTER, 1, 4),
     ],
 )
 def test_refusals_are_positioned(text, code, line, column):
@@ -76,13 +75,13 @@ def test_alias_bomb_is_refused_at_the_first_anchor():
     )
     with pytest.raises(LoadError) as caught:
         parse_text(bomb)
-    assert caught.value.code == yl.YAML_ALIAS and caught.value.line == 1
+    assert caught.value.code == yaml_errors.YAML_ALIAS and caught.value.line == 1
 
 
 def test_deep_nesting_is_refused_without_recursion_error():
     with pytest.raises(LoadError) as caught:
         parse_text("a: " + "[" * 500 + "]" * 500 + "\n")
-    assert caught.value.code == yl.YAML_TOO_DEEP
+    assert caught.value.code == yaml_errors.YAML_TOO_DEEP
 
 
 def test_file_over_one_mebibyte_is_refused_unread(tmp_path: Path):
@@ -90,7 +89,7 @@ def test_file_over_one_mebibyte_is_refused_unread(tmp_path: Path):
     big.write_bytes(b"a: " + b"x" * (5 * 1024 * 1024))
     with pytest.raises(LoadError) as caught:
         load_file(big)
-    assert caught.value.code == yl.YAML_TOO_LARGE
+    assert caught.value.code == yaml_errors.YAML_TOO_LARGE
     assert "5,242,883 bytes" in caught.value.message
 
 
@@ -99,7 +98,7 @@ def test_non_utf8_bytes_are_located(tmp_path: Path):
     path.write_bytes("name: ok\nowner: Zo\u00eb\n".encode("latin-1"))
     with pytest.raises(LoadError) as caught:
         load_file(path)
-    assert (caught.value.code, caught.value.line, caught.value.column) == (yl.YAML_ENCODING, 2, 10)
+    assert (caught.value.code, caught.value.line, caught.value.column) == (yaml_errors.YAML_ENCODING, 2, 10)
 
 
 def test_utf8_bom_and_unicode_are_fine(tmp_path: Path):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_mltrl.portfolio import load_portfolio
+from mkdocs_mltrl.core import load_portfolio
 
 from .cards import complete_card, line_of, write
 from .site import build, make_site, page

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from mkdocs_mltrl.markup import render_markdown
+from mkdocs_mltrl.core import render_markdown
 
 from .site import build, page
 from .test_cli import mltrl

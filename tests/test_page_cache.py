@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mkdocs_mltrl.gates import GateMode
-from mkdocs_mltrl.portfolio import CardCache, load_portfolio
-from mkdocs_mltrl.site import CardSite
-from mkdocs_mltrl.urls import SiteLayout
+from mkdocs_mltrl.core import CardCache, GateMode, load_portfolio
+from mkdocs_mltrl.hosts import CardSite
+from mkdocs_mltrl.render import SiteLayout
 
 from .cards import complete_card, write
 

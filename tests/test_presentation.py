@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_mltrl.charts import MARKER_GAP, spread
-from mkdocs_mltrl.render import code_spans, css_string, search_html
+from mkdocs_mltrl.render import MARKER_GAP, code_spans, css_string, search_html, spread
 
 from .cards import complete_card, history, write
 from .site import build, make_site, page

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from mkdocs_mltrl.gates import load_gates
+from mkdocs_mltrl.core import load_gates
 
 from .cards import complete_card, line_of, without, write
 from .site import make_site, page

@@ -11,12 +11,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkdocs_mltrl.checklist import load_checklist
-from mkdocs_mltrl.findings import Severity
-from mkdocs_mltrl.gates import GateMode
-from mkdocs_mltrl.portfolio import build_portfolio, discover
-from mkdocs_mltrl.render import Renderer
-from mkdocs_mltrl.urls import SiteLayout
+from mkdocs_mltrl.core import GateMode, Severity, build_portfolio, discover, load_checklist
+from mkdocs_mltrl.render import Renderer, SiteLayout
 
 from .cards import dump
 from .site import build, make_site, page
@@ -174,7 +170,7 @@ def test_generated_cards_build_a_site(card: dict[str, Any]):
 @settings(max_examples=1500, deadline=None)
 @given(st.text(alphabet="abcXYZ019 ,.;:?%/=+()-\n*_#>`[]<&'\"!\\|~", max_size=30))
 def test_plain_text_fast_path_matches_markdown(text: str):
-    from mkdocs_mltrl import markup
+    from mkdocs_mltrl.core import card_text as markup
 
     slow = markup.nh3.clean(markup._MARKDOWN.reset().convert(text), tags=markup._TAGS, attributes=markup._ATTRIBUTES,
                             url_schemes=set(markup.ALLOWED_SCHEMES), link_rel="noopener noreferrer nofollow")  # fmt: skip
@@ -215,7 +211,7 @@ def mutated_cards(draw: st.DrawFn) -> dict[str, Any]:
 @settings(max_examples=600, deadline=None)
 @given(mutated_cards())
 def test_fast_validator_never_accepts_what_jsonschema_rejects(card: dict[str, Any]):
-    from mkdocs_mltrl.schema_check import is_valid_fast, validator_for
+    from mkdocs_mltrl.core import is_valid_fast, validator_for
 
     if is_valid_fast(card):
         assert list(validator_for("card.schema.json").iter_errors(card)) == []

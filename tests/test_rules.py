@@ -7,10 +7,7 @@ from typing import Any
 
 import pytest
 
-from mkdocs_mltrl.findings import Finding, Severity
-from mkdocs_mltrl.gates import GateMode
-from mkdocs_mltrl.portfolio import load_portfolio
-from mkdocs_mltrl.rules import RULES
+from mkdocs_mltrl.core import RULES, Finding, GateMode, Severity, load_portfolio
 
 from .cards import complete_card, dump, history, line_of, write
 
@@ -175,7 +172,7 @@ def test_alias_collides_with_another_id(tmp_path: Path):
 
 
 def test_retired_codes_are_not_reused():
-    from mkdocs_mltrl.rules import RETIRED_CODES
+    from mkdocs_mltrl.core import RETIRED_CODES
 
     assert not set(RETIRED_CODES) & {rule.code for rule in RULES}
 

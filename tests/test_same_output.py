@@ -16,12 +16,10 @@ from typing import Any
 
 import pytest
 
-from mkdocs_mltrl import portfolio as portfolio_module
-from mkdocs_mltrl.gates import GateMode
-from mkdocs_mltrl.portfolio import Portfolio, load_portfolio
-from mkdocs_mltrl.site import CardSite
-from mkdocs_mltrl.urls import SiteLayout
-from mkdocs_mltrl.yaml_loader import parse_text
+from mkdocs_mltrl.core import GateMode, Portfolio, load_portfolio, parse_text
+from mkdocs_mltrl.core import portfolio as portfolio_module
+from mkdocs_mltrl.hosts import CardSite
+from mkdocs_mltrl.render import SiteLayout
 
 from .cards import complete_card, history, write
 from .site import build, make_site

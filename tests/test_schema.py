@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from mkdocs_mltrl.resources import load_schema
+from mkdocs_mltrl.core import load_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,12 +63,11 @@ def test_installed_schema_is_the_top_level_file():
 
 
 def test_docs_list_every_rule_and_gate_code():
-    from mkdocs_mltrl.gates import GATES
-    from mkdocs_mltrl.rules import RULES
+    from mkdocs_mltrl.core import RULES, default_gates
 
     rules_doc = (ROOT / "docs" / "rules.md").read_text()
     gates_doc = (ROOT / "docs" / "gates.md").read_text()
     for rule in RULES:
         assert f"| {rule.code} | {rule.severity.value} |" in rules_doc
-    for gate in GATES:
+    for gate in default_gates().gates:
         assert f"| {gate.code} | {gate.level} |" in gates_doc

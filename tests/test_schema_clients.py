@@ -17,8 +17,7 @@ from typing import Any
 
 import pytest
 
-from mkdocs_mltrl.resources import load_schema
-from mkdocs_mltrl.schema_messages import CONTROL_FREE, MESSAGES, resolve_pointer
+from mkdocs_mltrl.core import CONTROL_FREE, MESSAGES, load_schema, resolve_pointer
 
 from .cards import complete_card, dump, history
 from .test_cli import BAD

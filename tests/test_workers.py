@@ -14,8 +14,7 @@ from typing import TypeVar
 
 import pytest
 
-from mkdocs_mltrl import workers
-from mkdocs_mltrl.gates import default_gates
+from mkdocs_mltrl.core import default_gates, workers
 
 from .cards import complete_card, history
 from .site import build, make_site

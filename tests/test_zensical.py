@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from mkdocs_mltrl.hosts import GENERATED_CONFIG, GENERATED_DIR
+from mkdocs_mltrl.hosts.zensical import GENERATED_CONFIG, GENERATED_DIR
 
 from .cards import climbed, complete_card, dump, history, write
 from .site import build, make_site, page

@@ -1,0 +1,65 @@
+"""``mltrl new``: scaffold a card with no errors and a placeholder for what its level asks for."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+from pathlib import Path
+
+from ..core.gates.gate_set import GateMode
+from ..core.portfolio import CardPathError, display_path, load_portfolio
+from ..hosts.settings import ConfigError
+from ..render.new_card import ScaffoldError, create_card, render_new_card, schema_hint
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Commands, config_options, fail, settings_of
+
+
+def add_parser(commands: Commands) -> None:
+    new = commands.add_parser(
+        "new",
+        help="scaffold a card: no errors, and placeholders for what its level asks for",
+        description="Write <dir>/<ID>.yaml with an offline schema hint and a commented placeholder for each "
+        "deliverable of its entry level. "
+        "Refuses an invalid id (exit 2), an id already in the portfolio or an existing file (exit 1).",
+    )
+    new.add_argument("id", metavar="ID", help="the new card's id, e.g. R03.1")
+    new.add_argument("--name", required=True, help="the technology's name")
+    new.add_argument(
+        "--level", type=int, choices=range(10), default=0, metavar="N", help="starting level 0-9 (default 0)"
+    )
+    new.add_argument("--owner", help='"Name <email>" (default: from git config, else a placeholder)')
+    new.add_argument("--dir", type=Path, help="folder to write to (default: the cards folder)")
+    config_options(new, checklist=False)
+    new.set_defaults(run=run)
+
+
+def _git_owner() -> str:
+    def get(key: str) -> str:
+        try:
+            done = subprocess.run(["git", "config", key], capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return ""
+        return done.stdout.strip()
+
+    name, email = get("user.name"), get("user.email")
+    if not name:
+        return "Owner Name"
+    return f"{name} <{email}>" if email and "<" not in name else name
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        settings = settings_of(args)
+        folder = args.dir or settings.cards_dir
+        taken: set[str] = set()
+        if folder.is_dir():
+            portfolio, _ = load_portfolio([folder], settings.checklist, GateMode.OFF)
+            for card in portfolio.cards if portfolio else ():
+                taken.update(key.lower() for key in (card.id, *card.aliases))
+        text = render_new_card(args.id, args.name, args.level, args.owner or _git_owner(), schema_hint(folder))
+        path = create_card(folder, args.id, text, taken)
+    except ScaffoldError as exc:
+        return fail(exc, EXIT_USAGE if exc.usage else EXIT_FINDINGS)
+    except (ConfigError, CardPathError) as exc:
+        return fail(exc)
+    print(f"created {display_path(path)}")
+    return EXIT_OK

@@ -1,0 +1,270 @@
+"""Links and images in a card's Markdown fields that name files beside the card.
+
+A relative link in a Markdown field (``[checklist](../ethics_checklist.md)``, ``![flow](flow.png)``)
+is read relative to the card's own file. When it names a file inside the repository (the folder
+of ``mkdocs.yml``), the file is published with the site and the link rewritten to it; a link to a
+file that does not exist, or that lies outside the repository (also through a symbolic link), is a
+positioned warning. Nothing here knows MkDocs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .card import Card
+from .card_text import render_markdown
+from .findings import Finding, Severity
+from .yaml_loader import Path_
+
+MISSING_CODE = "LINK001"  # a local link or image names a file that does not exist
+OUTSIDE_CODE = "LINK002"  # a local link or image names a file outside the repository, or a hidden one
+
+#: Where published files go, under the cards' ``assets/`` folder (a name reserved for the site).
+PUBLISHED_FOLDER = "files"
+
+_ATTR = re.compile(r'\s(href|src)="([^"]*)"')
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def markdown_fields(card: Card) -> Iterator[tuple[Path_, str]]:
+    """Every Markdown text of a card, with the path of its value."""
+
+    def item(path: Path_, text: str | None) -> Iterator[tuple[Path_, str]]:
+        if text:
+            yield path, text
+
+    yield from item(("summary",), card.summary)
+    yield from item(("model",), card.model)
+    yield from item(("intended_use", "intended"), card.intended_use)
+    yield from item(("intended_use", "unacceptable"), card.unacceptable_use)
+    yield from item(("testing", "summary"), card.testing_summary)
+    yield from item(("data", "summary"), card.data_summary)
+    for i, req in enumerate(card.requirements):
+        for key in ("text", "verification", "validation"):
+            yield from item(("requirements", i, key), getattr(req, key))
+    for risk in card.risks:
+        yield from item(("risks", risk.index, "mitigation"), risk.mitigation)
+    for i, dataset in enumerate(card.datasets):
+        yield from item(("data", "datasets", i, "notes"), dataset.notes)
+    for i, caveat in enumerate(card.caveats):
+        yield from item(("caveats", i), caveat)
+    for i, entry in enumerate(card.debrief):
+        yield from item(("debrief", i, "question"), entry.question)
+        yield from item(("debrief", i, "answer"), entry.answer)
+    for key, answer in card.ethics.items():
+        yield from item(("ethics", "answers", key, "notes"), answer.notes)
+    if card.ethics_external:
+        yield from item(("ethics", "external", "notes"), card.ethics_external.notes)
+    if card.vv_external:
+        yield from item(("vv", "external", "notes"), card.vv_external.notes)
+    if card.monitoring:
+        for key in ("summary", "data_quality", "data_drift", "concept_drift"):
+            yield from item(("monitoring", key), getattr(card.monitoring, key))
+    if card.deployment:
+        for key in ("setting", "human_in_the_loop", "uncertainty"):
+            yield from item(("deployment", key), getattr(card.deployment, key))
+    for metric in card.metrics:
+        yield from item(("metrics", metric.index, "notes"), metric.notes)
+    for level in card.service_levels:
+        yield from item(("service_levels", level.index, "notes"), level.notes)
+    for regime in card.compliance:
+        yield from item(("compliance", regime.index, "notes"), regime.notes)
+    for event in card.history:
+        yield from item(("history", event.index, "notes"), event.notes)
+    for key, value in card.extras.items():
+        if isinstance(value, str):
+            yield from item((key,), value)
+    for section, extras in card.section_extras.items():
+        for key, value in extras.items():
+            if isinstance(value, str):
+                yield from item((section, key), value)
+
+
+def url_fields(card: Card) -> Iterator[tuple[Path_, str]]:
+    """Every URL field of a card, with the path of its value."""
+    for key, url in card.links.items():
+        yield ("links", key), url
+    for ref in card.components:
+        if ref.external is not None and ref.external.link:
+            yield ("components", ref.index, "link"), ref.external.link
+    for i, suite in enumerate(card.suites):
+        if suite.link:
+            yield ("testing", "suites", i, "link"), suite.link
+    for i, dataset in enumerate(card.datasets):
+        for key in ("link", "datacard"):
+            value = getattr(dataset, key)
+            if value:
+                yield ("data", "datasets", i, key), value
+    for section, evidence in (("ethics", card.ethics_external), ("vv", card.vv_external)):
+        if evidence is not None:
+            yield (section, "external", "link"), evidence.link
+    for entry in card.compliance:
+        if entry.link:
+            yield ("compliance", entry.index, "link"), entry.link
+    if card.monitoring and card.monitoring.dashboard:
+        yield ("monitoring", "dashboard"), card.monitoring.dashboard
+    for event in card.history:
+        if event.card:
+            yield ("history", event.index, "card"), event.card
+
+
+def local_targets(text: str) -> list[str]:
+    """The relative link and image targets of a Markdown text, as written."""
+    if "](" not in text and "]:" not in text:
+        return []
+    out = []
+    for _, url in _ATTR.findall(str(render_markdown(text))):
+        url = html.unescape(url)
+        if is_local(url):
+            out.append(url)
+    return out
+
+
+def is_local(url: str) -> bool:
+    """A relative path to a file: no scheme, not site-absolute, not only a fragment or query."""
+    return bool(url) and not _SCHEME.match(url) and not url.startswith(("/", "#", "?", "\\"))
+
+
+@dataclass(frozen=True, slots=True)
+class LocalFile:
+    """A file a card links to, to publish with the site."""
+
+    source: Path  # the file, resolved
+    site_path: str  # where it is published, relative to the cards' assets folder
+
+
+@dataclass
+class LocalLinks:
+    """The files cards link to: (card file, link as written) -> published file."""
+
+    files: dict[tuple[str, str], LocalFile]
+    findings: list[Finding]
+
+    def for_card(self, card: Card) -> dict[str, LocalFile]:
+        return {url: f for (file, url), f in self.files.items() if file == card.file}
+
+    def published(self) -> dict[str, Path]:
+        """Site path -> source file, each once."""
+        return {f.site_path: f.source for f in self.files.values()}
+
+
+def _card_dir(card: Card, base: Path) -> Path:
+    path = Path(card.file)
+    return (path if path.is_absolute() else base / path).parent
+
+
+def _position(card: Card, path: Path_, url: str) -> tuple[int, int]:
+    """Line and column of ``url`` in the card's text, searching from the field's own line."""
+    where = card.positions.of_value(path)
+    lines = card.source_text.splitlines()
+    for number in range(where.line, len(lines) + 1):
+        column = lines[number - 1].find(url)
+        if column >= 0:
+            return number, column + 1
+    return where.line, where.column
+
+
+def _site_path(relative: str, source: Path) -> str:
+    """Where a file is published, under the cards' ``assets/``: its path in the repository."""
+    name = relative
+    if source.suffix.lower() in (".md", ".markdown"):
+        name += ".html"  # published as a page of its own, rendered like card text
+    if not re.fullmatch(r"[A-Za-z0-9._/-]+", name):
+        digest = hashlib.sha256(relative.encode()).hexdigest()[:12]
+        name = f"{digest}/{re.sub(r'[^A-Za-z0-9._-]', '_', posixpath.basename(name))}"
+    return posixpath.join(PUBLISHED_FOLDER, name)
+
+
+Scan = list[tuple[Path_, str, bool]]
+
+
+def _scan(card: Card) -> Scan:
+    """The card's local links: (field path, URL, whether a missing target is reported)."""
+    found = [(path, url, True) for path, text in markdown_fields(card) for url in local_targets(text)]
+    # URL fields held relative paths before links were resolved against the card's file: one
+    # that names no file here is left as it is, without a warning.
+    found += [(path, url, False) for path, url in url_fields(card) if is_local(url)]
+    return found
+
+
+def find_local_links(
+    cards: list[Card], root: Path, base: Path, scans: dict[tuple[str, bytes], Scan] | None = None
+) -> LocalLinks:
+    """Resolve every relative link and image of the cards' Markdown fields against their files.
+
+    ``root`` is the repository (the folder of mkdocs.yml): nothing outside it is published.
+    ``base`` is what card file names are relative to. ``scans`` keeps what each card links to,
+    by its file and source, across the rebuilds of a server (the targets are looked up anew).
+    """
+    real_root = root.resolve()
+    used: set[tuple[str, bytes]] = set()
+    files: dict[tuple[str, str], LocalFile] = {}
+    findings: list[Finding] = []
+    for card in cards:
+        folder = _card_dir(card, base)
+        reported: set[str] = set()
+        found = _scan(card) if scans is None else _kept_scan(scans, card, used)
+        for path, url, warn in found:
+            if (card.file, url) in files or url in reported:
+                continue
+            target_text = unquote(urlsplit(url).path)
+            if not target_text:
+                continue
+            target = (folder / target_text).resolve()  # follows symbolic links: no escape through one
+            inside = target.is_relative_to(real_root)
+            hidden = inside and any(part.startswith(".") for part in target.relative_to(real_root).parts)
+            if inside and not hidden and target.is_file():
+                relative = target.relative_to(real_root).as_posix()
+                files[(card.file, url)] = LocalFile(target, _site_path(relative, target))
+                continue
+            reported.add(url)
+            if not warn:
+                continue
+            if not inside:
+                code, message = OUTSIDE_CODE, f"'{url}' is outside the repository; it is not published"
+            elif hidden:
+                code, message = OUTSIDE_CODE, f"'{url}' is a hidden file or in a hidden folder; it is not published"
+            else:
+                shown = target.relative_to(real_root).as_posix()
+                code, message = MISSING_CODE, f"'{url}' names no file (looked for {shown})"
+            line, column = _position(card, path, url)
+            findings.append(Finding(card.file, line, column, Severity.WARNING, code, message))
+    if scans is not None:
+        for gone in set(scans) - used:  # cards edited or removed since
+            del scans[gone]
+    return LocalLinks(files, findings)
+
+
+def _kept_scan(scans: dict[tuple[str, bytes], Scan], card: Card, used: set[tuple[str, bytes]]) -> Scan:
+    key = (card.file, card.packed_source)
+    used.add(key)
+    found = scans.get(key)
+    if found is None:
+        found = scans[key] = _scan(card)
+    return found
+
+
+def rewrite(rendered: str, links: dict[str, str]) -> str:
+    """Sanitised HTML with each local ``href``/``src`` replaced by the URL of its published copy."""
+    if not links:
+        return rendered
+
+    def replace(match: re.Match[str]) -> str:
+        url = html.unescape(match.group(2))
+        new = links.get(url)
+        if new is None:
+            return match.group(0)
+        fragment = urlsplit(url).fragment
+        if fragment and not new.endswith(".html"):
+            fragment = ""
+        target = new + (f"#{fragment}" if fragment else "")
+        return f' {match.group(1)}="{html.escape(target, quote=True)}"'
+
+    return _ATTR.sub(replace, rendered)

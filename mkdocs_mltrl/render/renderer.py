@@ -1,0 +1,247 @@
+"""Render cards and the index to HTML with the Jinja templates of ``site_templates/``.
+
+Every template is autoescaped; Markdown fields go through :mod:`mkdocs_mltrl.core.card_text`. Nothing here knows
+MkDocs: the plugin places the returned HTML in pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..core.analytics import PortfolioReport
+from ..core.card import Card
+from ..core.card_text import chrome_title
+from ..core.clock import build_date
+from ..core.gates.evaluation import waiver_states
+from ..core.levels import LevelInfo
+from ..core.local_links import rewrite
+from ..core.portfolio import Portfolio
+from ..core.programme import TargetStatus, lift, target_status
+from .charts import history_chart, risk_matrix, risk_points
+from .colours import STAGE_COLOURS
+from .component_graph import component_graph
+from .sections import CARD_ANCHOR, DEFAULT_DEBRIEF, INDEX_ANCHOR, PORTFOLIO_ANCHOR, PORTFOLIO_SECTIONS, card_sections
+from .templates import environment
+from .urls import SiteLayout, relative_url
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPage:
+    name: str  # the exact page name (escape it before use)
+    anchor: str  # id of the page's <h1>
+    html: str
+    toc: tuple[tuple[str, str], ...]  # (anchor, heading) of the page's sections
+
+    @property
+    def title(self) -> str:
+        """The name, safe for theme chrome that prints it unescaped (see card_text.chrome_title)."""
+        return chrome_title(self.name)
+
+
+class Renderer:
+    """Renders pages of one portfolio with one layout; templates can be overridden per file."""
+
+    def __init__(
+        self, portfolio: Portfolio, layout: SiteLayout, override_dir: Path | None = None, site_url: str | None = None
+    ) -> None:
+        self.portfolio = portfolio
+        self.layout = layout
+        self.site_url = site_url.rstrip("/") + "/" if site_url else None
+        self.env = environment(override_dir)
+        self._badges: dict[LevelInfo, str] = {}
+        self.env.globals.update(
+            version=__version__,
+            stages=portfolio.levels.stages,
+            stage_colours=STAGE_COLOURS,
+            levels=list(portfolio.levels),
+            build_date=build_date().isoformat(),
+        )
+
+    def _common(self, page_url: str) -> dict[str, Any]:
+        layout = self.layout
+
+        def rel(target: str) -> str:
+            return relative_url(page_url, target)
+
+        return {
+            "rel": rel,
+            "card_href": lambda card_id: rel(layout.card_url(card_id)),
+            "index_href": rel(layout.index_url()),
+            "portfolio_href": rel(layout.portfolio_url()),
+        }
+
+    def card_page(self, card: Card) -> RenderedPage:
+        portfolio = self.portfolio
+        page_url = self.layout.card_url(card.id)
+        components = []
+        for ref in card.components:
+            if ref.card_id is not None:
+                target = portfolio.by_id(ref.card_id)
+                components.append(
+                    {"name": target.name if target else ref.card_id, "id": target.id if target else ref.card_id,
+                     "level": target.level if target else None, "card": target}
+                )  # fmt: skip
+            elif ref.external is not None:
+                ext = ref.external
+                components.append({"name": ext.name, "id": None, "level": ext.level, "card": None, "link": ext.link})
+        points = risk_points(card)
+        checklist = portfolio.checklist
+        answered = sum(1 for item in checklist.item_ids if item in card.ethics and card.ethics[item].status != "open")
+        sections = card_sections(card)
+        html = self.env.get_template("card.html").render(
+            card=card,
+            sections=dict(sections),
+            components=components,
+            system=portfolio.system.get(card.id),
+            gates=portfolio.gates[card.id],
+            waivers=waiver_states(card, portfolio.gates[card.id], portfolio.gateset, portfolio.today),
+            target=self.target(card),
+            lift=lift(portfolio, card),
+            requirements=card.sorted_requirements,
+            points=points,
+            risks_by_score=sorted(card.risks, key=lambda r: (-r.score, r.id)),
+            matrix=risk_matrix(points),
+            chart=history_chart(card),
+            checklist=checklist,
+            ethics_answered=answered,
+            default_debrief=DEFAULT_DEBRIEF,
+            anchor=CARD_ANCHOR,
+            embed=self.embed_snippets(card),
+            badge_href=relative_url(page_url, self.layout.badge(card.id)),
+            **self._common(page_url),
+        )
+        return RenderedPage(card.name, CARD_ANCHOR, rewrite(html, self.local_links(card)), sections)
+
+    def local_links(self, card: Card) -> dict[str, str]:
+        """The card's links to files beside it -> their published URLs, relative to its page."""
+        links = self.portfolio.local_links
+        if links is None:
+            return {}
+        page_url = self.layout.card_url(card.id)
+        return {url: relative_url(page_url, self.layout.asset(f.site_path)) for url, f in links.for_card(card).items()}
+
+    def document(self, site_path: str, source: str, text: str, cards: list[Card]) -> str:
+        """A Markdown document that cards link to, as a page of its own."""
+        page_url = self.layout.asset(site_path)
+        return self.env.get_template("document.html").render(
+            title=source,
+            source=source,
+            body=text,
+            cards=cards,
+            css_href=relative_url(page_url, self.layout.asset("mltrl.css")),
+            **self._common(page_url),
+        )
+
+    def target(self, card: Card) -> TargetStatus | None:
+        portfolio = self.portfolio
+        return target_status(card, portfolio.today or build_date(), portfolio.gateset.due_soon_days)
+
+    def index_page(self, title: str = "TRL Cards") -> RenderedPage:
+        cards = self.portfolio.sorted_by_level()
+        page_url = self.layout.index_url()
+        html = self.env.get_template("index.html").render(
+            title=title,
+            anchor=INDEX_ANCHOR,
+            cards=cards,
+            gates=self.portfolio.gates,
+            system=self.portfolio.system,
+            targets={c.id: t for c in cards for t in (self.target(c),) if t is not None},
+            tags=sorted({t for c in cards for t in c.tags}, key=str.lower),
+            owners=sorted({o.name for c in cards for o in c.owners}, key=str.lower),
+            **self._common(page_url),
+        )
+        return RenderedPage(title, INDEX_ANCHOR, html, ())
+
+    def portfolio_page(self, report: PortfolioReport, title: str = "Portfolio") -> RenderedPage:
+        html = self.env.get_template("portfolio.html").render(
+            title=title,
+            anchor=PORTFOLIO_ANCHOR,
+            sections=dict(PORTFOLIO_SECTIONS),
+            report=report,
+            graph=component_graph(self.portfolio),
+            **self._common(self.layout.portfolio_url()),
+        )
+        return RenderedPage(title, PORTFOLIO_ANCHOR, html, PORTFOLIO_SECTIONS)
+
+    def absolute(self, site_path: str) -> str:
+        """A site path as a URL for other sites: absolute when site_url is set."""
+        return self.site_url + site_path if self.site_url else site_path
+
+    def embed_snippets(self, card: Card) -> dict[str, str]:
+        """Copy-ready links to a card for other wikis: Markdown, HTML and Confluence markup."""
+        page = self.absolute(self.layout.card_url(card.id))
+        badge = self.absolute(self.layout.badge(card.id))
+        alt = f"MLTRL level {card.level}: {card.level_info.name}"
+        return {
+            "Markdown": f"[![{alt}]({badge})]({page})",
+            "HTML": f'<a href="{page}"><img src="{badge}" alt="{alt}"></a>',
+            "Confluence": f"[!{badge}!|{page}]",
+        }
+
+    def badge(self, card: Card) -> str:
+        """The card's level badge: the same for every card at a level, so made once a level."""
+        info = card.level_info
+        badge = self._badges.get(info)
+        if badge is None:
+            badge = self._badges[info] = self._badge(info)
+        return badge
+
+    def _badge(self, info: LevelInfo) -> str:
+        label, value = "MLTRL", f"{info.level} · {info.name}"
+        return self.env.get_template("badge.svg").render(
+            level=info,
+            label=label,
+            value=value,
+            left=_text_width(label) + 12,
+            right=_text_width(value) + 12,
+            colour=STAGE_COLOURS.get(info.stage, "#555"),
+        )
+
+    def redirect(self, card: Card, old_id: str) -> str:
+        target = relative_url(self.layout.redirect_url(old_id), self.layout.card_url(card.id))
+        return self.env.get_template("redirect.html").render(card=card, old_id=old_id, target=target)
+
+    def export(self) -> dict[str, Any]:
+        """The content of cards.json (see schemas/cards-export.schema.json)."""
+        portfolio = self.portfolio
+        cards = []
+        for card in portfolio.sorted_by_level():
+            report = portfolio.gates[card.id]
+            system = portfolio.system.get(card.id)
+            cards.append(
+                {
+                    "id": card.id,
+                    "aliases": list(card.aliases),
+                    "name": card.name,
+                    "level": card.level,
+                    "level_name": card.level_info.name,
+                    "stage": card.stage,
+                    "system_level": system.level if system else card.level,
+                    "system_level_unknown": list(system.unknown) if system else [],
+                    "status": card.status,
+                    "owners": [o.name for o in card.owners],
+                    "tags": list(card.tags),
+                    "url": self.absolute(self.layout.card_url(card.id)),
+                    "badge": self.absolute(self.layout.badge(card.id)),
+                    "last_review": card.last_review_date,
+                    "gates": {"met": report.passed, "missing": [g.code for g in report.missing]},
+                }
+            )
+        return {"generator": f"mkdocs-mltrl {__version__}", "site_url": self.site_url, "cards": cards}
+
+    def asset(self, name: str) -> str:
+        """A shipped (or overridden) CSS or JS file."""
+        return self.env.get_template(name).render()
+
+
+_NARROW = set("iljtfr.,:;'|!() []")
+
+
+_WIDE = set("mwMWGOQCDHN@%")
+
+
+def _text_width(text: str) -> int:
+    """An estimate of the width in pixels of text in 11px Verdana (badges embed no font)."""
+    return round(sum(3.6 if c in _NARROW else 10.2 if c in _WIDE else 7.0 for c in text))

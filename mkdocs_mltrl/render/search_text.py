@@ -1,0 +1,120 @@
+"""What search indexes of a generated page: lean text, boilerplate left out."""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import escape
+
+from ..core.card import Card
+from ..core.card_text import render_markdown
+from .sections import CARD_ANCHOR, card_sections
+
+_SECTION = re.compile(r'(<h[12] id="[^"]*">.*?</h[12]>)', re.S)
+
+
+_STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+_EXCLUDED = re.compile(r"<([A-Za-z][A-Za-z0-9]*)\b[^>]*\sdata-search-exclude\b[^>]*>")
+
+
+_VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+
+
+def _drop_excluded(html: str) -> str:
+    """The HTML without the elements marked ``data-search-exclude`` (and all they hold)."""
+    out = []
+    pos = 0
+    while True:
+        found = _EXCLUDED.search(html, pos)
+        if found is None:
+            break
+        out.append(html[pos : found.start()])
+        tag = found.group(1).lower()
+        end = found.end()
+        if tag not in _VOID and not found.group().endswith("/>"):
+            depth = 1
+            tags = re.compile(rf"<(/?){tag}\b[^>]*>", re.I)
+            while depth:
+                match = tags.search(html, end)
+                if match is None:
+                    end = len(html)
+                    break
+                depth += -1 if match.group(1) else 1
+                end = match.end()
+        pos = end
+    out.append(html[pos:])
+    return "".join(out)
+
+
+def search_html(html: str) -> str:
+    """The text of a generated page for search indexers: its headings (with their anchors) and
+    each section's text in one paragraph. Elements marked ``data-search-exclude`` (boilerplate
+    that every page repeats, lists of every card) are left out, as Material's search does.
+    Indexers parse every tag of a page, and need none but the headings; the page itself keeps
+    its full HTML."""
+    out = []
+    page = _STYLE.sub("", html)
+    for part in _SECTION.split(_drop_excluded(page) if "data-search-exclude" in page else page):
+        if _SECTION.fullmatch(part):
+            out.append(part)
+        else:
+            text = " ".join(_TAG.sub(" ", part).split())
+            if text:
+                out.append(f"<p>{text}</p>")
+    return "\n".join(out)
+
+
+_TRIM = ".,;:!?()[]{}\"'`*_"
+
+
+def _plain(markdown_text: str | None) -> str:
+    """The text of a Markdown field, as escaped HTML text without tags."""
+    return _TAG.sub(" ", render_markdown(markdown_text)) if markdown_text else ""
+
+
+def _words_once(texts: list[str | None], seen: set[str]) -> str:
+    """The words of Markdown texts as HTML text, leaving out words already seen (any case)."""
+    out = []
+    for text in texts:
+        for word in _plain(text).split():
+            key = word.strip(_TRIM).lower()
+            if key and key not in seen:
+                seen.add(key)
+                out.append(word)
+    return " ".join(out)
+
+
+def card_search_html(card: Card) -> str:
+    """What search indexes of a card, in three entries. The card itself, titled with its name and
+    id: its aliases, owners and reviewers (names and e-mail addresses), tags, level and status, its
+    summary as written, then the other words of its model and intended use; its requirements; its
+    risks. Each entry holds a word once.
+
+    The card page shows much more (the checklist questions, table headers, gate descriptions,
+    the chart), which every card repeats; indexing it would make the search index of a large
+    portfolio too big for a browser to load.
+    """
+    # The id is in the title, which search ranks first: a query such as "VIS-1" is split into
+    # "vis" and "1", and "1" alone is in every card named "... 1". It stands apart from the name
+    # (search splits words at spaces and hyphens only, so "(VIS-1)" would be looked up as "(vis").
+    title = escape(card.name if card.id in card.name.split() else f"{card.name} · {card.id}")
+    people = [part for p in (*card.owners, *card.reviewers) for part in (p.name, p.email) if part]
+    head = " ".join(escape(part) for part in (*card.aliases, *people, *card.tags))
+    head += f" {escape(card.level_info.name)} {escape(card.stage)} {escape(card.status)}"
+    summary = " ".join(_plain(card.summary).split())
+    seen = {word.strip(_TRIM).lower() for word in f"{title} {head} {summary}".split()}
+    more = _words_once([card.model, card.intended_use, card.unacceptable_use], seen)
+    out = [f'<h1 id="{CARD_ANCHOR}">{title}</h1>', f"<p>{head} {summary} {more}".strip() + "</p>"]
+    sections = dict(card_sections(card))
+    requirements = _words_once([r.text for r in card.sorted_requirements], set())
+    if requirements:
+        out += [f'<h2 id="requirements">{sections["requirements"]}</h2>', f"<p>{requirements}</p>"]
+    risks = _words_once([r.title for r in card.risks], set())
+    if risks:
+        out += [f'<h2 id="risk-matrix">{sections["risk-matrix"]}</h2>', f"<p>{risks}</p>"]
+    return "\n".join(out)

@@ -1,0 +1,112 @@
+"""Where each generated page and asset lives in the site, and relative links between them."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from urllib.parse import quote
+
+
+@dataclass(frozen=True, slots=True)
+class SiteLayout:
+    """URLs of generated pages; every link between them is relative, so sub-paths work."""
+
+    prefix: str = "cards"
+    directory_urls: bool = True
+
+    def _page(self, folder: str) -> str:
+        folder = folder.strip("/")
+        if self.directory_urls:
+            return f"{folder}/" if folder else ""
+        return f"{folder}/index.html" if folder else "index.html"
+
+    def _join(self, *parts: str) -> str:
+        return "/".join(p.strip("/") for p in (self.prefix, *parts) if p.strip("/"))
+
+    def card_src(self, card_id: str) -> str:
+        return f"{self._join(card_id)}/index.md"
+
+    def card_url(self, card_id: str) -> str:
+        return self._page(self._join(card_id))
+
+    def index_src(self) -> str:
+        return f"{self._join()}/index.md" if self.prefix else "index.md"
+
+    def index_url(self) -> str:
+        return self._page(self._join())
+
+    def portfolio_src(self) -> str:
+        return f"{self._join('portfolio')}/index.md"
+
+    def portfolio_url(self) -> str:
+        return self._page(self._join("portfolio"))
+
+    def asset(self, name: str) -> str:
+        return self._join("assets", name)
+
+    def badge(self, card_id: str) -> str:
+        return self._join(card_id, "badge.svg")
+
+    def redirect_src(self, old_id: str) -> str:
+        """A static HTML file at the old URL of a renamed card."""
+        return f"{self._join(old_id)}/index.html"
+
+    def redirect_url(self, old_id: str) -> str:
+        return self._page(self._join(old_id))
+
+    def export(self, name: str) -> str:
+        """Machine-readable files beside the index: cards.json and its schema."""
+        return self._join(name)
+
+    def schema(self, name: str) -> str:
+        return self._join("schemas", name)
+
+
+def relative_url(from_page: str, to: str) -> str:
+    """A link from the page at URL ``from_page`` to the site path ``to`` (both site-relative)."""
+    base = from_page if from_page.endswith("/") or not from_page else posixpath.dirname(from_page) + "/"
+    trailing = "/" if to.endswith("/") else ""
+    target = to.rstrip("/") or "."
+    rel = _relpath(target, base.rstrip("/") or ".")
+    if rel == ".":
+        return "./"
+    return rel + trailing
+
+
+def _parts(path: str) -> list[str]:
+    return [part for part in posixpath.normpath(path).split("/") if part and part != "."]
+
+
+def _relpath(path: str, start: str) -> str:
+    """``posixpath.relpath`` for site paths (relative, never above the site's root), without
+    asking the file system for the working folder twice a link."""
+    to, here = _parts(path), _parts(start)
+    common = 0
+    for a, b in zip(to, here, strict=False):  # the shorter one ends the common part
+        if a != b:
+            break
+        common += 1
+    rel = [".."] * (len(here) - common) + to[common:]
+    return "/".join(rel) if rel else "."
+
+
+def quote_path(path: str) -> str:
+    """A file path as a URL path: every character but letters, digits, ``/`` and ``-._~`` is
+    percent-encoded, so a file name cannot end an attribute or carry markup into a page."""
+    return quote(path, safe="/", errors="surrogateescape")
+
+
+def card_edit_url(repo_url: str, edit_uri: str, docs_dir: str, card_path: str) -> str:
+    """The repository editor URL of a card file.
+
+    MkDocs' ``edit_uri`` points at the docs folder (``edit/main/docs/``); cards live beside it, so
+    the docs folder's part is replaced by the card's path from the repository root (taken to be
+    the folder of mkdocs.yml).
+    """
+    prefix = edit_uri.strip("/")
+    docs = docs_dir.strip("/")
+    if docs and (prefix == docs or prefix.endswith("/" + docs)):
+        prefix = prefix[: -len(docs)].rstrip("/")
+    base = repo_url.rstrip("/") + "/"
+    path = quote_path(card_path)  # a file name is untrusted: themes print this URL unescaped
+    return base + posixpath.join(prefix, path) if prefix else base + path
