@@ -148,11 +148,19 @@ def upper(key: str) -> tuple[str, int]:
     return key.upper(), os.getpid()
 
 
+def _wait_until_started(ahead: workers.Ahead[T], count: int) -> None:
+    """Wait (on the worker's progress, not on the clock) until the worker has started ``count`` items."""
+    deadline = time.monotonic() + 120  # a bound for a stuck worker only
+    while ahead.started < count:
+        assert time.monotonic() < deadline, "the worker never started"
+        time.sleep(0.01)
+
+
 def test_results_made_ahead_are_taken_in_any_order():
     keys = [f"k{i}" for i in range(N)]
     ahead = workers.Ahead(upper, keys, key=str)
     try:
-        time.sleep(0.5)  # the worker runs ahead
+        _wait_until_started(ahead, 6)  # the worker runs ahead: it has started on k0-k5
         five, one = ahead.get("k5"), ahead.get("k1")  # k1 was read before k5, and kept until asked for
         assert five is not None and one is not None
         assert (five[0], one[0]) == ("K5", "K1")
@@ -181,9 +189,7 @@ def test_a_process_waiting_on_a_slow_worker_takes_up_the_slack():
         assert ahead.get("k10") == here  # not started by the held worker: made here, and those before it
         assert [ahead.get(f"k{i}") for i in range(1, 10)] == [(f"K{i}", os.getpid()) for i in range(1, 10)]
         held.set()
-        deadline = time.monotonic() + 30
-        while ahead._counter.value.value <= 12 and time.monotonic() < deadline:
-            time.sleep(0.01)  # until the worker has started on k12
+        _wait_until_started(ahead, 13)  # until the worker has started on k12
         twelve = ahead.get("k12")
         assert twelve is not None and twelve[0] == "K12" and twelve[1] != os.getpid()
         made = {key: ahead.get(key) for key in keys[13:]}
@@ -202,7 +208,7 @@ def test_a_worker_that_fails_ahead_leaves_the_rest_here():
     parent = os.getpid()
     ahead = workers.Ahead(job, [f"k{i}" for i in range(N)], key=str)
     try:
-        time.sleep(0.5)
+        _wait_until_started(ahead, 4)  # the worker has made k0-k2 and failed on k3
         pids = [made[1] if (made := ahead.get(f"k{i}")) else None for i in range(6)]
         assert pids[:3] != [parent] * 3 and pids[3:] == [parent] * 3
     finally:

@@ -241,6 +241,11 @@ class Ahead(Generic[R]):
         self._open = True
         self.taken = 0  # results the worker made that were asked for
 
+    @property
+    def started(self) -> int:
+        """How many items a process has started on (the worker, or this one)."""
+        return int(self._counter.value.value)
+
     def _read(self, offset: int, size: int) -> R:
         self.taken += 1
         result: R = pickle.loads(zlib.decompress(os.pread(self._spool.fileno(), size, offset)))
