@@ -154,7 +154,7 @@ def test_the_page_shows_the_new_fields_and_only_what_the_card_says(tmp_path: Pat
     assert "Verification and validation kept elsewhere: complete" in requirements
     assert "Shall optimise. research in the linked document in the linked document not stated" in requirements
     assert "proposed" not in requirements
-    assert "Drift 0.2 5 1.00 not stated" in _section(soup, "risk-matrix")
+    assert "Drift 0.2 5 1.00 low not stated" in _section(soup, "risk-matrix")  # the band in words
     testing = _section(soup, "testing")
     assert "Shadow run shadow not stated" in testing and "planned" not in testing
     ci = soup.select_one('.mltrl-section-extras[data-section="testing"]')

@@ -90,8 +90,10 @@ def test_risk_matrix_places_each_risk_in_its_cell(built: Path):
     # risk K1: p 0.5 value 6 -> row 0.4-0.6 (2), column 5-6 (2); score 3.0 medium
     assert (cells["K1"]["data-row"], cells["K1"]["data-column"]) == ("2", "2")
     assert "mltrl-score-medium" in soup.select_one('a[data-risk="K1"]')["class"]
-    scores = [float(td.get_text()) for td in soup.select("table.mltrl-risks tbody tr td:nth-of-type(5)")]
+    cells5 = soup.select("table.mltrl-risks tbody tr td:nth-of-type(5)")
+    scores = [float(td.get_text().split()[0]) for td in cells5]  # "3.00 medium": the score and its band in words
     assert scores == sorted(scores, reverse=True)
+    assert [td.select_one(".mltrl-band").get_text() for td in cells5][:1] == ["medium"]
 
 
 def test_ethics_checklist_shows_every_item_and_progress(built: Path):

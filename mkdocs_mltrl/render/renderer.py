@@ -20,7 +20,7 @@ from ..core.local_links import rewrite
 from ..core.portfolio import Portfolio
 from ..core.programme import TargetStatus, lift, target_status
 from .charts import history_chart, risk_matrix, risk_points
-from .colours import STAGE_COLOURS
+from .colours import LIGHT_PALETTE, STAGE_COLOURS, stage_colour
 from .component_graph import component_graph
 from .sections import CARD_ANCHOR, DEFAULT_DEBRIEF, INDEX_ANCHOR, PORTFOLIO_ANCHOR, PORTFOLIO_SECTIONS, card_sections
 from .templates import environment
@@ -55,6 +55,8 @@ class Renderer:
             version=__version__,
             stages=portfolio.levels.stages,
             stage_colours=STAGE_COLOURS,
+            stage_colour=stage_colour,
+            palette=LIGHT_PALETTE,
             levels=list(portfolio.levels),
             build_date=build_date().isoformat(),
         )
@@ -196,7 +198,7 @@ class Renderer:
             value=value,
             left=_text_width(label) + 12,
             right=_text_width(value) + 12,
-            colour=STAGE_COLOURS.get(info.stage, "#555"),
+            colour=stage_colour(info.stage),
         )
 
     def redirect(self, card: Card, old_id: str) -> str:
