@@ -1,12 +1,22 @@
 /* mkdocs-mltrl: filter the card index by text, level, stage, status, tag and owner, and sort it
-   by clicking the level, system level, name and last review headers. The table is complete and in
-   level order without this script. No network access, no dependencies. */
+   by clicking the level, system level, name and last review headers. Without this script the
+   table is in level order, and a paged index links to each of its pages.
+
+   A table that holds every card is sorted and filtered in place. A paged index (a table with
+   data-src) holds one page of rows; the script reads every row from that data file, sorts and
+   filters the data, and shows one page of rows at a time, built with textContent and attributes
+   (never markup from the data). No network access beyond that file, no dependencies. */
 (function () {
   "use strict";
   function setup(form) {
     var table = form.parentNode.querySelector("table.mltrl-cards");
     if (!table || form.getAttribute("data-ready")) { return; }
     form.setAttribute("data-ready", "1");
+    if (table.getAttribute("data-src")) { setupData(form, table); } else { setupRows(form, table); }
+  }
+
+  /* Every row in the page: rows are hidden and moved. */
+  function setupRows(form, table) {
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
     function lines(row, name) {
       var value = row.getAttribute(name) || "";
@@ -14,39 +24,67 @@
     }
     var texts = null; /* each row's text, lower-cased, read at the first text filter */
     function apply() {
-      var text = form.elements.text.value.trim().toLowerCase();
-      var level = form.elements.level.value;
-      var tag = form.elements.tag.value;
-      var stage = form.elements.stage.value;
-      var status = form.elements.status.value;
-      var owner = form.elements.owner.value;
-      if (text && !texts) {
+      var want = wanted(form);
+      if (want.text && !texts) {
         texts = rows.map(function (row) {
           return (row.textContent + " " + lines(row, "data-tags").join(" ")).toLowerCase();
         });
       }
       var shown = 0;
       rows.forEach(function (row, i) {
-        var ok = (!text || texts[i].indexOf(text) !== -1) &&
-                 (!level || row.getAttribute("data-level") === level) &&
-                 (!stage || row.getAttribute("data-stage") === stage) &&
-                 (!status || row.getAttribute("data-status") === status) &&
-                 (!tag || lines(row, "data-tags").indexOf(tag) !== -1) &&
-                 (!owner || lines(row, "data-owners").indexOf(owner) !== -1);
+        var ok = (!want.text || texts[i].indexOf(want.text) !== -1) &&
+                 (!want.level || row.getAttribute("data-level") === want.level) &&
+                 (!want.stage || row.getAttribute("data-stage") === want.stage) &&
+                 (!want.status || row.getAttribute("data-status") === want.status) &&
+                 (!want.tag || lines(row, "data-tags").indexOf(want.tag) !== -1) &&
+                 (!want.owner || lines(row, "data-owners").indexOf(want.owner) !== -1);
         if (row.hidden === ok) { row.hidden = !ok; } /* only rows that change are touched */
         if (ok) { shown += 1; }
       });
       form.elements.count.value = shown + " of " + rows.length + " cards";
     }
-    setupSort(table, rows);
+    var body = table.tBodies[0];
+    sortButtons(table, function (key, descending) {
+      var numeric = key === "level" || key === "system";
+      var order = sorted(rows.map(function (row) {
+        var value = row.getAttribute("data-" + key) || "";
+        return numeric ? Number(value) : value;
+      }), numeric, descending);
+      var moved = document.createDocumentFragment();
+      order.forEach(function (i) { moved.appendChild(rows[i]); });
+      body.appendChild(moved);
+    });
+    start(form, apply);
+    apply();
+  }
+
+  function wanted(form) {
+    var e = form.elements;
+    return { text: e.text.value.trim().toLowerCase(), level: e.level.value, stage: e.stage.value,
+             status: e.status.value, tag: e.tag.value, owner: e.owner.value };
+  }
+
+  function start(form, apply) {
     form.hidden = false;
     form.addEventListener("input", apply);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
-    apply();
   }
-  function setupSort(table, rows) {
-    var body = table.tBodies[0];
-    var original = rows.slice();
+
+  /* The positions of values in sorted order; ties keep the page's order. */
+  function sorted(values, numeric, descending) {
+    var order = values.map(function (value, i) { return i; });
+    order.sort(function (a, b) {
+      var x = values[a], y = values[b];
+      var by = numeric ? x - y : (x < y ? -1 : x > y ? 1 : 0);
+      if (by === 0) { return a - b; }
+      return descending ? -by : by;
+    });
+    return order;
+  }
+
+  /* Header buttons: a first click sorts names A-Z and everything else highest first; a second
+     click reverses. */
+  function sortButtons(table, onSort) {
     var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
     headers.forEach(function (th) {
       var key = th.getAttribute("data-sort");
@@ -58,29 +96,166 @@
       th.textContent = "";
       th.appendChild(button);
       button.addEventListener("click", function () {
-        /* a second click reverses; a first click sorts names A-Z and everything else highest first */
         var current = th.getAttribute("aria-sort");
         var descending = current ? current === "ascending" : key !== "name";
         headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", descending ? "descending" : "ascending");
-        var numeric = key === "level" || key === "system";
-        /* each row's key read once; ties keep the page's order (the rows' first positions) */
-        var keyed = original.map(function (row, i) {
-          var value = row.getAttribute("data-" + key) || "";
-          return { row: row, value: numeric ? Number(value) : value, position: i };
-        });
-        keyed.sort(function (a, b) {
-          var x = a.value, y = b.value;
-          var order = numeric ? x - y : (x < y ? -1 : x > y ? 1 : 0);
-          if (order === 0) { return a.position - b.position; }
-          return descending ? -order : order;
-        });
-        var moved = document.createDocumentFragment();
-        keyed.forEach(function (item) { moved.appendChild(item.row); });
-        body.appendChild(moved);
+        onSort(key, descending);
       });
     });
   }
+
+  /* A paged index: every row from the data file, one page of rows in the table. */
+  function setupData(form, table) {
+    var src = table.getAttribute("data-src");
+    fetch(src, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(response.status + " " + src); }
+      return response.json();
+    }).then(function (data) {
+      if (data.version === 1) { pagedTable(form, table, data, src.slice(0, src.lastIndexOf("/") + 1)); }
+    }, function () { /* without the data the page stays as it is: one page, linked to the others */ });
+  }
+
+  function el(name, attributes, text) {
+    var node = document.createElement(name);
+    for (var key in attributes) { node.setAttribute(key, attributes[key]); }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function pagedTable(form, table, data, base) {
+    var rows = data.rows, size = Number(table.getAttribute("data-rows-per-page")) || 100;
+    var page = Number(table.getAttribute("data-page")) || 1;
+    var order = rows.map(function (row, i) { return i; }); /* the page's order: level, name, id */
+    var shown = order, texts = null;
+    var pager = table.parentNode.parentNode.querySelector("nav.mltrl-pager");
+    if (!pager) {
+      pager = el("nav", { "class": "mltrl-pager", "aria-label": "Pages of the card index" });
+      table.parentNode.parentNode.appendChild(pager);
+    }
+    function names(row, column, list) { return row[column].map(function (i) { return data[list][i]; }); }
+    function pill(level) {
+      var info = data.levels[level], frag = document.createDocumentFragment();
+      frag.appendChild(el("span", { "class": "mltrl-level mltrl-stage-" + info[1],
+        title: "Level " + level + " · " + info[0] + " (" + info[1] + ")" }, String(level)));
+      frag.appendChild(document.createTextNode(" "));
+      frag.appendChild(el("span", { "class": "mltrl-level-name" }, info[0]));
+      return frag;
+    }
+    function cell(tr, attributes, content) {
+      var td = tr.appendChild(el("td", attributes));
+      if (typeof content === "string") { td.textContent = content; } else if (content) { td.appendChild(content); }
+      return td;
+    }
+    /* a row as templates/index.html writes it: [id, name, href, level, system, via, unknown,
+       status, owners, last review, gates, tags, target] */
+    function render(i) {
+      var r = rows[i], level = r[3], system = r[4], stage = data.levels[level][1];
+      var status = data.statuses[r[7]], owners = names(r, 8, "owners"), gates = data.gates[r[10]];
+      var tr = el("tr", { "data-level": level, "data-system": system, "data-name": r[1].toLowerCase(),
+        "data-review": r[9], "data-stage": stage, "data-status": status,
+        "data-tags": names(r, 11, "tags").join("\n"), "data-owners": owners.join("\n") });
+      var link = el("a", { href: base + r[2] });
+      link.appendChild(el("code", {}, r[0]));
+      cell(tr, { nowrap: "" }, link);
+      cell(tr, {}, el("a", { href: base + r[2] }, r[1]));
+      cell(tr, {}, pill(level));
+      var td = cell(tr, {}, system < level ? pill(system) : String(level));
+      if (system < level) {
+        td.appendChild(document.createTextNode(" "));
+        td.appendChild(el("span", { "class": "mltrl-muted" }, "via " + r[5]));
+      }
+      if (r[6].length) {
+        td.appendChild(document.createTextNode(" "));
+        td.appendChild(el("span", { "class": "mltrl-muted mltrl-system-unknown" },
+          "at most; " + r[6].join(", ") + " unknown"));
+      }
+      cell(tr, {}, stage);
+      cell(tr, {}, el("span", { "class": "mltrl-status mltrl-status-" + status }, status));
+      cell(tr, {}, owners.join(", "));
+      cell(tr, { "class": "mltrl-date", nowrap: "" }, r[9] || "—");
+      cell(tr, {}, gates[1] ? el("span", { "class": "mltrl-gate-unmet", title: gates[0] }, gates[1] + " missing")
+                            : el("span", { "class": "mltrl-gate-met" }, "met"));
+      if (data.targets) {
+        var t = r[12];
+        cell(tr, { "class": "mltrl-target", "data-state": t ? t[0] : "" }, t ? el("span", { title: t[1] }, t[0]) : "—");
+      }
+      return tr;
+    }
+    function text(r) {
+      var gates = data.gates[r[10]];
+      return [r[0], r[1], r[3], data.levels[r[3]][0], r[4] < r[3] ? r[4] + " " + data.levels[r[4]][0] + " via " + r[5] : "",
+              r[6].join(" "), data.levels[r[3]][1], data.statuses[r[7]], names(r, 8, "owners").join(" "), r[9],
+              gates[1] ? gates[1] + " missing" : "met", r[12] ? r[12][0] : "", names(r, 11, "tags").join(" ")]
+        .join(" ").toLowerCase();
+    }
+    function filter() {
+      var want = wanted(form);
+      if (want.text && !texts) { texts = rows.map(text); }
+      var level = want.level === "" ? -1 : Number(want.level);
+      var status = data.statuses.indexOf(want.status), tag = data.tags.indexOf(want.tag);
+      var owner = data.owners.indexOf(want.owner);
+      shown = order.filter(function (i) {
+        var r = rows[i];
+        return (!want.text || texts[i].indexOf(want.text) !== -1) && (level < 0 || r[3] === level) &&
+               (!want.stage || data.levels[r[3]][1] === want.stage) && (status < 0 || r[7] === status) &&
+               (tag < 0 || r[11].indexOf(tag) !== -1) && (owner < 0 || r[8].indexOf(owner) !== -1);
+      });
+      form.elements.count.value = shown.length + " of " + rows.length + " cards";
+    }
+    function show(number, focus) {
+      var pages = Math.max(1, Math.ceil(shown.length / size));
+      page = Math.min(Math.max(1, number), pages);
+      var body = document.createDocumentFragment(), first = (page - 1) * size;
+      shown.slice(first, first + size).forEach(function (i) { body.appendChild(render(i)); });
+      table.tBodies[0].textContent = "";
+      table.tBodies[0].appendChild(body);
+      drawPager(pages, first, Math.min(first + size, shown.length), focus);
+    }
+    function drawPager(pages, first, last, focus) {
+      pager.textContent = "";
+      pager.appendChild(el("p", { "class": "mltrl-pager-status" }, shown.length
+        ? "Cards " + (first + 1) + "–" + last + " of " + shown.length + ", page " + page + " of " + pages + "."
+        : "No card matches."));
+      if (pages < 2) { return; }
+      var list = pager.appendChild(el("ul"));
+      function item(go, label, name) {
+        var button = el("button", { type: "button", "data-go": name || go }, label);
+        if (go === page && !name) { button.setAttribute("aria-current", "page"); }
+        if (name) { button.setAttribute("aria-label", name === "prev" ? "Previous page" : "Next page"); }
+        else { button.setAttribute("aria-label", "Page " + go); }
+        button.addEventListener("click", function () { show(go, button.getAttribute("data-go")); });
+        list.appendChild(el("li")).appendChild(button);
+      }
+      if (page > 1) { item(page - 1, "Previous", "prev"); }
+      var previous = 0;
+      for (var n = 1; n <= pages; n++) {
+        if (n === 1 || n === pages || Math.abs(n - page) <= 2) {
+          if (n > previous + 1) { list.appendChild(el("li", { "aria-hidden": "true" }, "…")); }
+          item(n, String(n));
+          previous = n;
+        }
+      }
+      if (page < pages) { item(page + 1, "Next", "next"); }
+      if (focus) { /* the button pressed, or where it was: keyboard users stay in the pager */
+        var target = pager.querySelector("button[data-go=\"" + focus + "\"]") ||
+                     pager.querySelector("button[aria-current]");
+        if (target) { target.focus(); }
+      }
+    }
+    sortButtons(table, function (key, descending) {
+      var column = { name: 1, level: 3, system: 4, review: 9 }[key];
+      var numeric = key === "level" || key === "system";
+      order = sorted(rows.map(function (r) { return key === "name" ? r[1].toLowerCase() : r[column]; }),
+                     numeric, descending);
+      filter();
+      show(1);
+    });
+    filter();
+    show(page);
+    start(form, function () { filter(); show(1); });
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("form.mltrl-filter"), setup);
   }

@@ -26,7 +26,9 @@ DEFAULT_REVIEWERS_FROM = 4
 RETIRED_CODES = {"MLTRL003": "components form a cycle (coupled components may name each other)"}
 
 #: Names the site uses beside the card pages under <url_prefix>/ (compared ignoring case).
-RESERVED_IDS = frozenset({"assets", "portfolio", "cards.json", "cards.schema.json", "card.schema.json", "schemas"})
+RESERVED_IDS = frozenset(
+    {"assets", "portfolio", "pages", "index.json", "cards.json", "cards.schema.json", "card.schema.json", "schemas"}
+)
 
 
 @dataclass(frozen=True, slots=True)

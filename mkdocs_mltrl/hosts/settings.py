@@ -14,6 +14,7 @@ import yaml
 
 from ..core.gates.gate_set import GateMode
 from ..core.levels import parse_stages
+from ..render.paging import DEFAULT_ROWS_PER_PAGE
 
 PLUGIN_NAME = "mltrl"
 
@@ -34,6 +35,9 @@ class Settings:
     reviewers_from: int = 4
     #: Processes that share out the loading and rendering of a build: 0 is one per core, 1 none.
     workers: int = 0
+    #: The index and the portfolio's lists in pages of rows: None decides by the number of cards.
+    paged_index: bool | None = None
+    rows_per_page: int = DEFAULT_ROWS_PER_PAGE
 
 
 def parse_reviewers_from(value: object) -> int:
@@ -47,6 +51,22 @@ def parse_workers(value: object) -> int:
     """The number of processes a build may use: 0 (one per core) or more."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"workers must be 0 (one per core) or a number of processes, got {value!r}")
+    return value
+
+
+def parse_paged_index(value: object) -> bool | None:
+    """``auto`` (None: paged above PAGED_ABOVE cards), or true or false to force it either way."""
+    if value is None or value == "auto":
+        return None
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"paged_index must be auto, true or false, got {value!r}")
+
+
+def parse_rows_per_page(value: object) -> int:
+    """Rows on each page of a paged index or portfolio list: at least 10."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 10:
+        raise ValueError(f"rows_per_page must be a whole number of 10 or more, got {value!r}")
     return value
 
 
@@ -111,6 +131,8 @@ def settings_from_config(config_file: Path) -> Settings | None:
         stages = parse_stages(options.get("stages"))
         reviewers_from = parse_reviewers_from(options.get("reviewers_from", 4))
         workers = parse_workers(options.get("workers", 0))
+        paged_index = parse_paged_index(options.get("paged_index", "auto"))
+        rows_per_page = parse_rows_per_page(options.get("rows_per_page", DEFAULT_ROWS_PER_PAGE))
     except ValueError as exc:
         raise ConfigError(f"{config_file}: {exc}") from None
     return Settings(
@@ -127,4 +149,6 @@ def settings_from_config(config_file: Path) -> Settings | None:
         nav_cards=options.get("nav_cards") is True,
         reviewers_from=reviewers_from,
         workers=workers,
+        paged_index=paged_index,
+        rows_per_page=rows_per_page,
     )

@@ -22,6 +22,8 @@ from ..core.programme import TargetStatus, lift, target_status
 from .charts import history_chart, risk_matrix, risk_points
 from .colours import LIGHT_PALETTE, STAGE_COLOURS, stage_colour
 from .component_graph import component_graph
+from .index_data import IndexRows, data_json, index_data, index_rows
+from .paging import Paging
 from .sections import CARD_ANCHOR, DEFAULT_DEBRIEF, INDEX_ANCHOR, PORTFOLIO_ANCHOR, PORTFOLIO_SECTIONS, card_sections
 from .templates import environment
 from .urls import SiteLayout, relative_url
@@ -44,10 +46,18 @@ class Renderer:
     """Renders pages of one portfolio with one layout; templates can be overridden per file."""
 
     def __init__(
-        self, portfolio: Portfolio, layout: SiteLayout, override_dir: Path | None = None, site_url: str | None = None
+        self,
+        portfolio: Portfolio,
+        layout: SiteLayout,
+        override_dir: Path | None = None,
+        site_url: str | None = None,
+        paging: Paging | None = None,
     ) -> None:
         self.portfolio = portfolio
         self.layout = layout
+        #: How the index and the portfolio's long lists are paged; None: every row on one page.
+        self.paging = paging
+        self._index_rows: IndexRows | None = None
         self.site_url = site_url.rstrip("/") + "/" if site_url else None
         self.env = environment(override_dir)
         self._badges: dict[LevelInfo, str] = {}
@@ -140,21 +150,45 @@ class Renderer:
         portfolio = self.portfolio
         return target_status(card, portfolio.today or build_date(), portfolio.gateset.due_soon_days)
 
-    def index_page(self, title: str = "TRL Cards") -> RenderedPage:
-        cards = self.portfolio.sorted_by_level()
-        page_url = self.layout.index_url()
+    def index_rows(self) -> IndexRows:
+        """Every row of the index (worked out once: each page of a paged index shows some)."""
+        if self._index_rows is None:
+            self._index_rows = index_rows(self.portfolio, self.target)
+        return self._index_rows
+
+    def index_pages(self) -> int:
+        """How many pages the index has (1 unless it is paged)."""
+        return self.paging.count(len(self.portfolio.cards)) if self.paging else 1
+
+    def index_page(self, title: str = "TRL Cards", number: int = 1) -> RenderedPage:
+        """The index, or page ``number`` of a paged index."""
+        rows = self.index_rows()
+        layout, paging = self.layout, self.paging
+        common = self._common(layout.index_page_url(number))
+        cards = list(paging.rows(rows.cards, number)) if paging else rows.cards
+        first = paging.first_row(number) if paging else 1
         html = self.env.get_template("index.html").render(
             title=title,
             anchor=INDEX_ANCHOR,
             cards=cards,
+            total=len(rows.cards),
+            page=number,
+            pages=[common["rel"](layout.index_page_url(n)) for n in range(1, self.index_pages() + 1)],
+            shown=(first, first + len(cards) - 1),
+            rows_per_page=paging.rows_per_page if paging else len(cards),
+            data_src=common["rel"](layout.index_data()) if paging else None,
             gates=self.portfolio.gates,
             system=self.portfolio.system,
-            targets={c.id: t for c in cards for t in (self.target(c),) if t is not None},
-            tags=sorted({t for c in cards for t in c.tags}, key=str.lower),
-            owners=sorted({o.name for c in cards for o in c.owners}, key=str.lower),
-            **self._common(page_url),
+            targets=rows.targets,
+            tags=rows.tags,
+            owners=rows.owners,
+            **common,
         )
         return RenderedPage(title, INDEX_ANCHOR, html, ())
+
+    def index_data(self) -> str:
+        """Every row of a paged index as data (``index.json``), for its script."""
+        return data_json(index_data(self.index_rows(), self.portfolio, self.layout))
 
     def portfolio_page(self, report: PortfolioReport, title: str = "Portfolio") -> RenderedPage:
         html = self.env.get_template("portfolio.html").render(

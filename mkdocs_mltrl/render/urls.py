@@ -6,6 +6,11 @@ import posixpath
 from dataclasses import dataclass
 from urllib.parse import quote
 
+#: The folder of a paged index's pages 2, 3, ... and the file of its rows, beside the card pages
+#: (both names are reserved: no card may take them, see core.rules.RESERVED_IDS).
+PAGES = "pages"
+INDEX_DATA = "index.json"
+
 
 @dataclass(frozen=True, slots=True)
 class SiteLayout:
@@ -35,11 +40,29 @@ class SiteLayout:
     def index_url(self) -> str:
         return self._page(self._join())
 
+    def index_page_src(self, number: int) -> str:
+        """Page ``number`` of a paged index (page 1 is the index itself)."""
+        return self.index_src() if number == 1 else f"{self._join(PAGES, str(number))}/index.md"
+
+    def index_page_url(self, number: int) -> str:
+        return self.index_url() if number == 1 else self._page(self._join(PAGES, str(number)))
+
+    def index_data(self) -> str:
+        """The rows of a paged index as data, beside the index."""
+        return self._join(INDEX_DATA)
+
     def portfolio_src(self) -> str:
         return f"{self._join('portfolio')}/index.md"
 
     def portfolio_url(self) -> str:
         return self._page(self._join("portfolio"))
+
+    def portfolio_part_src(self, part: str, number: int = 1) -> str:
+        """Page ``number`` of one of the portfolio's long lists (``part`` is its section's anchor)."""
+        return f"{self._join('portfolio', part, str(number) if number > 1 else '')}/index.md"
+
+    def portfolio_part_url(self, part: str, number: int = 1) -> str:
+        return self._page(self._join("portfolio", part, str(number) if number > 1 else ""))
 
     def asset(self, name: str) -> str:
         return self._join("assets", name)

@@ -11,7 +11,8 @@ from mkdocs.config.base import BaseConfigOption, ValidationError
 
 from ...core.gates.gate_set import GateMode
 from ...core.levels import parse_stages
-from ..settings import parse_reviewers_from, parse_workers
+from ...render.paging import DEFAULT_ROWS_PER_PAGE
+from ..settings import parse_paged_index, parse_reviewers_from, parse_rows_per_page, parse_workers
 
 T = TypeVar("T")
 
@@ -59,3 +60,7 @@ class MltrlConfig(base.Config):
     title = c.Type(str, default="TRL Cards")
     #: Processes a build shares the cards out between: 0 is one per core, 1 this one only.
     workers = _Checked(parse_workers, 0)
+    #: The index in pages of rows, its rows also as data: auto (above 500 cards), true or false.
+    paged_index: _Checked[bool | None] = _Checked(parse_paged_index, None)
+    #: Rows on each page of a paged index, and of each long list of the portfolio.
+    rows_per_page = _Checked(parse_rows_per_page, DEFAULT_ROWS_PER_PAGE)

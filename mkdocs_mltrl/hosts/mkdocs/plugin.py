@@ -21,7 +21,7 @@ from ...core.workers import process_count
 from ...render.templates import COMPILED_TEMPLATES
 from ...render.urls import card_edit_url
 from ..settings import Settings
-from ..site import CardSite, SiteError, load_card_site
+from ..site import LINKED_KINDS, CardSite, SiteError, load_card_site
 from .config import MltrlConfig
 from .theme_output import (
     REUSED_SOURCE,
@@ -79,6 +79,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             title=options.title,
             reviewers_from=options.reviewers_from,
             workers=options.workers,
+            paged_index=options.paged_index,
+            rows_per_page=options.rows_per_page,
         )
         try:
             serving = self.command == "serve"
@@ -122,6 +124,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                 inclusion = in_nav
             elif generated.kind in ("index", "portfolio"):
                 inclusion = pages
+            elif generated.kind in LINKED_KINDS:
+                inclusion = InclusionLevel.NOT_IN_NAV
             else:
                 inclusion = InclusionLevel.UNDEFINED
             if generated.source is not None:
@@ -195,8 +199,11 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             return markdown
         page.meta["title"] = self.site.title(page.file.src_uri)
         page.render = _nothing_to_convert.__get__(page)  # the plugin renders this page (see below)
-        if page.file.src_uri == self.site.layout.index_src():
+        kind = self.site.kind(page.file.src_uri)
+        if kind in ("index", "index-page"):
             page.meta.setdefault("hide", ["toc"])  # the index has no sections: its table takes the room
+        if kind in LINKED_KINDS:
+            page.meta["search"] = {"exclude": True}  # more rows of a table: search finds the cards' own pages
         card_file = self.site.card_file(page.file.src_uri)
         if card_file is not None and config.repo_url and config.edit_uri:
             docs_rel = os.path.relpath(config.docs_dir, self.base).replace(os.sep, "/")

@@ -28,9 +28,11 @@ import yaml
 from ...render.templates import templates_signature
 from ..settings import Settings, read_config
 from ..site import (
+    LINKED_KINDS,
     PAGE_KINDS,
     PAGE_STUB,
     CardSite,
+    GeneratedFile,
     LoadedSite,
     SiteError,
     load_card_site,
@@ -227,7 +229,7 @@ def generate(config_file: Path) -> Generated:
     if partial is not None:
         writer.text("overrides/partials/actions.html", partial)
     writer.prune()
-    config = _generated_config(config_file, user, settings, site, docs_rel, options, partial is not None)
+    config = _generated_config(config_file, user, settings, site, files, docs_rel, options, partial is not None)
     if theme.get("name") in MKDOCS_THEMES:
         out.notes.append(
             f"mltrl: Zensical cannot use the {theme['name']} theme of MkDocs; {GENERATED_CONFIG} uses Zensical's own"
@@ -273,6 +275,7 @@ def _generated_config(
     user: dict[str, Any],
     settings: Settings,
     site: CardSite,
+    files: list[GeneratedFile],
     docs_rel: str,
     options: dict[str, Any],
     edit_partial: bool,
@@ -306,6 +309,7 @@ def _generated_config(
         config["nav"] = [{settings.title: [layout.index_src(), layout.portfolio_src()]}]
     if not nav and not settings.nav_cards:
         hidden = [f"/{layout.card_src(card.id)}" for card in site.portfolio.cards]
+        hidden += [f"/{f.src_uri}" for f in files if f.kind in LINKED_KINDS]
         existing = str(user.get("not_in_nav") or "").strip()
         config["not_in_nav"] = "\n".join(filter(None, [existing, *hidden])) + "\n"
     header = (
