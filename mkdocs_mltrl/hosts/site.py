@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..core.analytics import DEFAULT_STALE_AFTER_DAYS, portfolio_report
+from ..core.analytics import DEFAULT_STALE_AFTER_DAYS, PortfolioReport, portfolio_report
 from ..core.card import Card
 from ..core.card_text import chrome_title
 from ..core.findings import Finding, Severity
@@ -18,6 +18,7 @@ from ..core.programme import lift
 from ..core.resources import schema_path
 from ..core.workers import Ahead, parallel
 from ..render.paging import Paging, is_paged
+from ..render.portfolio_parts import part_title
 from ..render.renderer import RenderedPage, Renderer
 from ..render.search_text import card_search_html, search_html
 from ..render.sections import CARD_ANCHOR, INDEX_ANCHOR, PORTFOLIO_ANCHOR, PORTFOLIO_SECTIONS, card_sections
@@ -77,6 +78,7 @@ class CardSite:
         self._pages: dict[str, GeneratedFile] = {}
         self._whole_site: dict[str, RenderedPage] = {}  # the index and portfolio, rendered once
         self._ahead: Ahead[RenderedPage] | None = None  # pages rendered in a worker (render_ahead)
+        self._report: PortfolioReport | None = None
 
     def files(self) -> list[GeneratedFile]:
         layout = self.layout
@@ -88,6 +90,11 @@ class CardSite:
             GeneratedFile(layout.index_page_src(n), PAGE_STUB, "index-page", number=n)
             for n in range(2, self.renderer.index_pages() + 1)
         ]
+        if self.renderer.paging is not None:  # the portfolio's lists: how many pages each is known from the report
+            out += [
+                GeneratedFile(layout.portfolio_part_src(part, n), PAGE_STUB, "portfolio-part", number=n, part=part)
+                for part, n in self.renderer.portfolio_parts(self.report())
+            ]
         out += [GeneratedFile(layout.card_src(card.id), PAGE_STUB, "card", card.id) for card in self.portfolio.cards]
         out += [GeneratedFile(layout.asset(name), self.renderer.asset(name), "asset") for name in ASSETS]
         renderer = self.renderer
@@ -172,13 +179,20 @@ class CardSite:
     def _render_now(self, src_uri: str) -> RenderedPage:
         generated = self._pages[src_uri]
         if generated.kind == "portfolio":
-            report = portfolio_report(self.portfolio, stale_after_days=self.stale_after_days)
-            return self.renderer.portfolio_page(report)
+            return self.renderer.portfolio_page(self.report())
+        if generated.kind == "portfolio-part":
+            return self.renderer.portfolio_part_page(self.report(), generated.part or "", generated.number)
         if generated.kind in ("index", "index-page"):
             return self.renderer.index_page(self.index_title, generated.number)
         card = self.portfolio.by_id(generated.card_id or "")
         assert card is not None
         return self.renderer.card_page(card)
+
+    def report(self) -> PortfolioReport:
+        """The portfolio's figures, worked out once a build."""
+        if self._report is None:
+            self._report = portfolio_report(self.portfolio, stale_after_days=self.stale_after_days)
+        return self._report
 
     def render_ahead(self, src_uris: Sequence[str], processes: int) -> None:
         """Render the generated pages among ``src_uris``, in that order, in a forked worker as well
@@ -202,6 +216,8 @@ class CardSite:
         generated = self._pages[src_uri]
         if generated.kind == "portfolio":
             return "Portfolio", PORTFOLIO_ANCHOR, PORTFOLIO_SECTIONS
+        if generated.kind == "portfolio-part":
+            return part_title(generated.part or ""), PORTFOLIO_ANCHOR, ()
         card = self.portfolio.by_id(generated.card_id) if generated.card_id else None
         if card is None:
             return self.index_title, INDEX_ANCHOR, ()
@@ -263,6 +279,9 @@ class CardSite:
             return "Portfolio"
         if generated.kind == "index-page":
             return chrome_title(f"{self.index_title}, page {generated.number}")
+        if generated.kind == "portfolio-part":
+            title = part_title(generated.part or "")
+            return title if generated.number == 1 else f"{title}, page {generated.number}"
         card = self.portfolio.by_id(generated.card_id) if generated.card_id else None
         return chrome_title(card.name if card else self.index_title)
 

@@ -23,7 +23,8 @@ from .charts import history_chart, risk_matrix, risk_points
 from .colours import LIGHT_PALETTE, STAGE_COLOURS, stage_colour
 from .component_graph import component_graph
 from .index_data import IndexRows, data_json, index_data, index_rows
-from .paging import Paging
+from .paging import PORTFOLIO_PREVIEW_ROWS, Paging
+from .portfolio_parts import GRAPH, list_rows, part_title
 from .sections import CARD_ANCHOR, DEFAULT_DEBRIEF, INDEX_ANCHOR, PORTFOLIO_ANCHOR, PORTFOLIO_SECTIONS, card_sections
 from .templates import environment
 from .urls import SiteLayout, relative_url
@@ -191,15 +192,58 @@ class Renderer:
         return data_json(index_data(self.index_rows(), self.portfolio, self.layout))
 
     def portfolio_page(self, report: PortfolioReport, title: str = "Portfolio") -> RenderedPage:
+        """The portfolio; a paged one shows the first rows of each list and links to the rest."""
+        layout, paging = self.layout, self.paging
+        common = self._common(layout.portfolio_url())
         html = self.env.get_template("portfolio.html").render(
             title=title,
             anchor=PORTFOLIO_ANCHOR,
             sections=dict(PORTFOLIO_SECTIONS),
             report=report,
-            graph=component_graph(self.portfolio),
-            **self._common(self.layout.portfolio_url()),
+            lists=list_rows(report),
+            preview=PORTFOLIO_PREVIEW_ROWS if paging else 0,
+            rows_per_page=paging.rows_per_page if paging else 0,
+            part_href=lambda part: common["rel"](layout.portfolio_part_url(part)),
+            graph=None if paging else component_graph(self.portfolio),
+            graph_href=common["rel"](layout.portfolio_part_url(GRAPH)) if paging else None,
+            **common,
         )
         return RenderedPage(title, PORTFOLIO_ANCHOR, html, PORTFOLIO_SECTIONS)
+
+    def portfolio_parts(self, report: PortfolioReport) -> list[tuple[str, int]]:
+        """(list, page number) of every page of its own that a paged portfolio has: the pages of
+        each list longer than the portfolio shows, and the component graph's."""
+        if self.paging is None:
+            return []
+        parts = [(GRAPH, 1)]
+        for part, rows in list_rows(report).items():
+            if len(rows) > PORTFOLIO_PREVIEW_ROWS:
+                parts += [(part, n) for n in range(1, self.paging.count(len(rows)) + 1)]
+        return parts
+
+    def portfolio_part_page(self, report: PortfolioReport, part: str, number: int) -> RenderedPage:
+        """Page ``number`` of one of the portfolio's lists, or its component graph (``GRAPH``)."""
+        layout, paging = self.layout, self.paging or Paging()
+        title = part_title(part)
+        common = self._common(layout.portfolio_part_url(part, number))
+        rows = list_rows(report).get(part, [])
+        shown = list(paging.rows(rows, number))
+        first = paging.first_row(number)
+        html = self.env.get_template("portfolio-part.html").render(
+            title=title,
+            anchor=PORTFOLIO_ANCHOR,
+            sections=dict(PORTFOLIO_SECTIONS),
+            report=report,
+            part=part,
+            rows=shown,
+            total=len(rows),
+            page=number,
+            pages=[common["rel"](layout.portfolio_part_url(part, n)) for n in range(1, paging.count(len(rows)) + 1)],
+            shown=(first, first + len(shown) - 1),
+            graph=component_graph(self.portfolio) if part == GRAPH else None,
+            **common,
+        )
+        return RenderedPage(title, PORTFOLIO_ANCHOR, html, ())
 
     def absolute(self, site_path: str) -> str:
         """A site path as a URL for other sites: absolute when site_url is set."""
