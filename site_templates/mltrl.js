@@ -105,15 +105,24 @@
     });
   }
 
-  /* A paged index: every row from the data file, one page of rows in the table. */
+  /* A paged index: every row from the data file, one page of rows in the table. The file is asked
+     for as soon as this script runs (see the end), before the page's other scripts have set up. */
+  var requests = {};
+  function request(src) {
+    if (!requests[src]) {
+      requests[src] = fetch(src, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) { throw new Error(response.status + " " + src); }
+        return response.json();
+      });
+    }
+    return requests[src];
+  }
   function setupData(form, table) {
     var src = table.getAttribute("data-src");
-    fetch(src, { credentials: "same-origin" }).then(function (response) {
-      if (!response.ok) { throw new Error(response.status + " " + src); }
-      return response.json();
-    }).then(function (data) {
+    request(src).then(function (data) {
       if (data.version === 1) { pagedTable(form, table, data, src.slice(0, src.lastIndexOf("/") + 1)); }
     }, function () { /* without the data the page stays as it is: one page, linked to the others */ });
+    delete requests[src]; /* the next visit (Material's instant navigation) reads the file again */
   }
 
   function el(name, attributes, text) {
@@ -243,22 +252,48 @@
         if (target) { target.focus(); }
       }
     }
-    sortButtons(table, function (key, descending) {
-      var column = { name: 1, level: 3, system: 4, review: 9 }[key];
-      var numeric = key === "level" || key === "system";
-      order = sorted(rows.map(function (r) { return key === "name" ? r[1].toLowerCase() : r[column]; }),
-                     numeric, descending);
+    /* Each column's ascending order, worked out once (while the browser is idle, or at the first
+       click); the descending order follows from it. Ties keep the page's order either way. */
+    var ascending = {};
+    function orderBy(key) {
+      if (!ascending[key]) {
+        var column = { name: 1, level: 3, system: 4, review: 9 }[key];
+        var values = rows.map(function (r) { return key === "name" ? r[1].toLowerCase() : r[column]; });
+        ascending[key] = { order: sorted(values, key === "level" || key === "system", false), values: values };
+      }
+      return ascending[key];
+    }
+    function descending(up) { /* the runs of equal values in reverse, each run in the page's order */
+      var out = [], end = up.order.length;
+      for (var i = end - 1; i >= 0; i--) {
+        if (i === 0 || up.values[up.order[i - 1]] !== up.values[up.order[i]]) {
+          for (var j = i; j < end; j++) { out.push(up.order[j]); }
+          end = i;
+        }
+      }
+      return out;
+    }
+    sortButtons(table, function (key, down) {
+      var up = orderBy(key);
+      order = down ? descending(up) : up.order;
       filter();
       show(1);
     });
     filter();
-    show(page);
+    drawPager(Math.max(1, Math.ceil(shown.length / size)), (page - 1) * size,
+              Math.min(page * size, shown.length)); /* the page's rows are the ones the data gives */
     start(form, function () { filter(); show(1); });
+    var later = window.requestIdleCallback || function (task) { return setTimeout(task, 50); };
+    ["name", "level", "system", "review"].forEach(function (key) { later(function () { orderBy(key); }); });
+    later(function () { if (!texts) { texts = rows.map(text); } });
   }
 
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("form.mltrl-filter"), setup);
   }
+  Array.prototype.forEach.call(document.querySelectorAll("table.mltrl-cards[data-src]"), function (table) {
+    request(table.getAttribute("data-src")).catch(function () { /* setupData leaves the page as it is */ });
+  });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
