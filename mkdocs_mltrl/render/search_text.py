@@ -8,7 +8,7 @@ from markupsafe import escape
 
 from ..core.card import Card
 from ..core.card_text import render_markdown
-from .sections import CARD_ANCHOR, card_sections
+from .sections import CARD_ANCHOR
 
 _SECTION = re.compile(r'(<h[12] id="[^"]*">.*?</h[12]>)', re.S)
 
@@ -90,14 +90,15 @@ def _words_once(texts: list[str | None], seen: set[str]) -> str:
 
 
 def card_search_html(card: Card) -> str:
-    """What search indexes of a card, in three entries. The card itself, titled with its name and
-    id: its aliases, owners and reviewers (names and e-mail addresses), tags, level and status, its
-    summary as written, then the other words of its model and intended use; its requirements; its
-    risks. Each entry holds a word once.
+    """What search indexes of a card: one entry, titled with its name and id, holding its former
+    ids, the names and e-mail addresses of its owners and reviewers, its tags, then the words of its
+    summary, model, intended and unacceptable use, requirements and risk titles, each word once.
 
     The card page shows much more (the checklist questions, table headers, gate descriptions,
-    the chart), which every card repeats; indexing it would make the search index of a large
-    portfolio too big for a browser to load.
+    the chart), which every card repeats, and its level, stage and status, which thousands of cards
+    share (the index filters by them). A browser's search builds its index from every word of every
+    entry each time a page opens, so each entry and word left out makes a large portfolio's search
+    ready sooner (see docs/performance.md).
     """
     # The id is in the title, which search ranks first: a query such as "VIS-1" is split into
     # "vis" and "1", and "1" alone is in every card named "... 1". It stands apart from the name
@@ -105,16 +106,8 @@ def card_search_html(card: Card) -> str:
     title = escape(card.name if card.id in card.name.split() else f"{card.name} · {card.id}")
     people = [part for p in (*card.owners, *card.reviewers) for part in (p.name, p.email) if part]
     head = " ".join(escape(part) for part in (*card.aliases, *people, *card.tags))
-    head += f" {escape(card.level_info.name)} {escape(card.stage)} {escape(card.status)}"
-    summary = " ".join(_plain(card.summary).split())
-    seen = {word.strip(_TRIM).lower() for word in f"{title} {head} {summary}".split()}
-    more = _words_once([card.model, card.intended_use, card.unacceptable_use], seen)
-    out = [f'<h1 id="{CARD_ANCHOR}">{title}</h1>', f"<p>{head} {summary} {more}".strip() + "</p>"]
-    sections = dict(card_sections(card))
-    requirements = _words_once([r.text for r in card.sorted_requirements], set())
-    if requirements:
-        out += [f'<h2 id="requirements">{sections["requirements"]}</h2>', f"<p>{requirements}</p>"]
-    risks = _words_once([r.title for r in card.risks], set())
-    if risks:
-        out += [f'<h2 id="risk-matrix">{sections["risk-matrix"]}</h2>', f"<p>{risks}</p>"]
-    return "\n".join(out)
+    seen = {word.strip(_TRIM).lower() for word in f"{title} {head}".split()}
+    texts = [card.summary, card.model, card.intended_use, card.unacceptable_use]
+    texts += [r.text for r in card.sorted_requirements] + [r.title for r in card.risks]
+    words = _words_once(texts, seen)
+    return f'<h1 id="{CARD_ANCHOR}">{title}</h1>\n<p>{f"{head} {words}".strip()}</p>'
