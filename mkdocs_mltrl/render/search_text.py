@@ -91,20 +91,21 @@ def _words_once(texts: list[str | None], seen: set[str]) -> str:
 
 def card_search_html(card: Card) -> str:
     """What search indexes of a card: one entry, titled with its name and id, holding its former
-    ids, the names and e-mail addresses of its owners and reviewers, its tags, then the words of its
-    summary, model, intended and unacceptable use, requirements and risk titles, each word once.
+    ids, its owners' names and e-mail addresses and its tags, then the words of its summary, model,
+    intended and unacceptable use, requirements and risk titles, each word once.
 
     The card page shows much more (the checklist questions, table headers, gate descriptions,
-    the chart), which every card repeats, and its level, stage and status, which thousands of cards
-    share (the index filters by them). A browser's search builds its index from every word of every
-    entry each time a page opens, so each entry and word left out makes a large portfolio's search
-    ready sooner (see docs/performance.md).
+    the chart), which every card repeats, and its level, stage, status and reviewers, which
+    hundreds or thousands of cards share (the index filters by the first three). A browser's search
+    builds its index from every word of every entry each time a page opens, so each entry and word
+    left out makes a large portfolio's search ready sooner (see docs/performance.md).
     """
     # The id is in the title, which search ranks first: a query such as "VIS-1" is split into
     # "vis" and "1", and "1" alone is in every card named "... 1". It stands apart from the name
-    # (search splits words at spaces and hyphens only, so "(VIS-1)" would be looked up as "(vis").
-    title = escape(card.name if card.id in card.name.split() else f"{card.name} · {card.id}")
-    people = [part for p in (*card.owners, *card.reviewers) for part in (p.name, p.email) if part]
+    # after " - ", which search splits words at (with spaces), so it adds no word of its own to
+    # every card, and "(VIS-1)" would be looked up as "(vis".
+    title = escape(card.name if card.id in card.name.split() else f"{card.name} - {card.id}")
+    people = [part for p in card.owners for part in (p.name, p.email) if part]
     head = " ".join(escape(part) for part in (*card.aliases, *people, *card.tags))
     seen = {word.strip(_TRIM).lower() for word in f"{title} {head}".split()}
     texts = [card.summary, card.model, card.intended_use, card.unacceptable_use]
