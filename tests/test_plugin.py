@@ -134,7 +134,7 @@ def test_readiness_gates_show_met_and_next_level(tmp_path: Path):
         "MLTRL145",
     ]
     assert not soup.select("tr.mltrl-gate-row-unmet")
-    assert "Levels 0–3: 10 of 10 deliverables met." in soup.get_text()
+    assert "Levels 0–3: 9 of 9 deliverables met." in soup.get_text()
     assert not soup.select("p.mltrl-entered")
     todo = soup.select_one("ul.mltrl-todo").get_text(" ", strip=True)
     assert "MLTRL153" in todo
@@ -147,7 +147,7 @@ def test_missing_earlier_deliverables_are_listed(tmp_path: Path):
     soup = page(tmp_path / "site", "cards/C1/")
     unmet = [tr.select("td")[3].get_text() for tr in soup.select("tr.mltrl-gate-row-unmet")]
     assert unmet == ["MLTRL111"]
-    assert "1 of 15 deliverables up to level 4 missing." in soup.select_one("p.mltrl-gate-summary").get_text()
+    assert "1 of 14 deliverables up to level 4 missing." in soup.select_one("p.mltrl-gate-summary").get_text()
 
 
 def test_gates_below_the_entry_level_say_entered_at(tmp_path: Path):

@@ -72,6 +72,8 @@ class Gate:
     source: str = ""  # the gates file that declares (or last changed) the gate
     line: int = 1  # where the gate is declared in its file
     column: int = 1
+    paper: str | None = None  # the MLTRL paper's words that ask for the deliverable
+    paper_level: int | None = None  # the level they ask it at (None: the paper's Methods section)
 
     def met(self, card: Card, checklist: Checklist) -> bool:
         return holds(self.when, card, checklist)
@@ -126,6 +128,7 @@ def _finding(document: LoadedDocument, display: str, path: Path_, severity: Seve
 
 
 def _gate(data: dict[str, Any], source: str, line: int, column: int) -> Gate:
+    paper = data.get("paper") or {}
     return Gate(
         data["code"],
         int(data["level"]),
@@ -136,6 +139,8 @@ def _gate(data: dict[str, Any], source: str, line: int, column: int) -> Gate:
         source,
         line,
         column,
+        paper.get("quote"),
+        int(paper["level"]) if "level" in paper else None,
     )
 
 
