@@ -18,7 +18,7 @@ from ..core.gates.evaluation import waiver_states
 from ..core.levels import LevelInfo
 from ..core.local_links import rewrite
 from ..core.portfolio import Portfolio
-from ..core.programme import TargetStatus, lift, target_status
+from ..core.programme import TargetStatus, lift, target_status, waiver_fields
 from .charts import history_chart, risk_matrix, risk_points
 from .colours import LIGHT_PALETTE, STAGE_COLOURS, stage_colour
 from .component_graph import component_graph
@@ -212,6 +212,8 @@ class Renderer:
         for card in portfolio.sorted_by_level():
             report = portfolio.gates[card.id]
             system = portfolio.system.get(card.id)
+            target = self.target(card)
+            waivers = waiver_states(card, report, portfolio.gateset, portfolio.today)
             cards.append(
                 {
                     "id": card.id,
@@ -229,6 +231,8 @@ class Renderer:
                     "badge": self.absolute(self.layout.badge(card.id)),
                     "last_review": card.last_review_date,
                     "gates": {"met": report.passed, "missing": [g.code for g in report.missing]},
+                    "waivers": [waiver_fields(w) for w in waivers],
+                    "target": target.as_dict() if target is not None else None,
                 }
             )
         return {"generator": f"mkdocs-mltrl {__version__}", "site_url": self.site_url, "cards": cards}
