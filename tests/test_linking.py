@@ -93,8 +93,33 @@ def test_cards_json_matches_the_cards_and_its_schema(built: tuple[Path, bool]):
 
 def test_schemas_are_published_unchanged(built: tuple[Path, bool]):
     site, _ = built
-    for name in ("card.schema.json", "checklist.schema.json"):
-        assert (site / "cards" / "schemas" / name).read_bytes() == (ROOT / "schemas" / name).read_bytes()
+    for name in ("card.schema.json", "checklist.schema.json", "gates.schema.json", "cards-export.schema.json"):
+        published = site / "cards" / "schemas" / name
+        assert published.read_bytes() == (ROOT / "schemas" / name).read_bytes()
+        assert json.loads(published.read_text())["$id"] == f"urn:mkdocs-mltrl:schema:v1:{name}"
+
+
+def test_published_gates_schema_validates_gate_files(built: tuple[Path, bool]):
+    """An editor pointed at the site's gates.schema.json accepts the shipped gates file and the
+    documented example, and refuses a gates file with a mistake."""
+    import re
+
+    import yaml
+
+    from mkdocs_mltrl.core import default_gates_path
+
+    site, _ = built
+    schema = json.loads((site / "cards" / "schemas" / "gates.schema.json").read_text())
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema)
+    shipped = yaml.safe_load(default_gates_path().read_text(encoding="utf-8"))
+    assert list(validator.iter_errors(shipped)) == []
+    programme = (ROOT / "docs" / "readiness-programme.md").read_text(encoding="utf-8")
+    example = re.search(r'```yaml title="readiness/gates.yaml"\n(.*?)```', programme, re.S)
+    assert example is not None
+    assert list(validator.iter_errors(yaml.safe_load(example.group(1)))) == []
+    wrong = {**shipped, "gates": [{**shipped["gates"][0], "level": 10}]}
+    assert [e.message for e in validator.iter_errors(wrong)] == ["10 is greater than the maximum of 9"]
 
 
 def test_card_page_offers_embed_snippets(built: tuple[Path, bool]):
