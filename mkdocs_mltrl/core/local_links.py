@@ -85,6 +85,9 @@ def markdown_fields(card: Card) -> Iterator[tuple[Path_, str]]:
         for key, value in extras.items():
             if isinstance(value, str):
                 yield from item((section, key), value)
+    for path, key, value in card.item_extras():
+        if isinstance(value, str):
+            yield from item((*path, key), value)
 
 
 def url_fields(card: Card) -> Iterator[tuple[Path_, str]]:

@@ -77,7 +77,7 @@ class Renderer:
     def card_page(self, card: Card) -> RenderedPage:
         portfolio = self.portfolio
         page_url = self.layout.card_url(card.id)
-        components = []
+        components: list[dict[str, Any]] = []
         for ref in card.components:
             if ref.card_id is not None:
                 target = portfolio.by_id(ref.card_id)
@@ -87,7 +87,10 @@ class Renderer:
                 )  # fmt: skip
             elif ref.external is not None:
                 ext = ref.external
-                components.append({"name": ext.name, "id": None, "level": ext.level, "card": None, "link": ext.link})
+                components.append(
+                    {"name": ext.name, "id": None, "level": ext.level, "card": None, "link": ext.link,
+                     "extras": ext.extras}
+                )  # fmt: skip
         points = risk_points(card)
         checklist = portfolio.checklist
         answered = sum(1 for item in checklist.item_ids if item in card.ethics and card.ethics[item].status != "open")
