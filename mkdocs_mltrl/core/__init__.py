@@ -30,6 +30,7 @@ from .resources import default_gates_path, load_schema, schema_path, templates_d
 from .rules import RESERVED_IDS, RETIRED_CODES, RULES
 from .schema_check import is_valid_fast, validator_for
 from .schema_messages import CONTROL_FREE, MESSAGES, resolve_pointer
+from .suggest import Suggester, close_match
 from .workers import Ahead, parallel, process_count
 from .yaml_errors import LoadError
 from .yaml_loader import load_file, parse_text
@@ -59,11 +60,13 @@ __all__ = [
     "PortfolioReport",
     "ReviewEvent",
     "Severity",
+    "Suggester",
     "TargetStatus",
     "as_of",
     "build_date",
     "build_portfolio",
     "chrome_title",
+    "close_match",
     "count",
     "default_gates",
     "default_gates_path",

@@ -7,7 +7,6 @@ condition never mistakes an unstated value for a default one."""
 
 from __future__ import annotations
 
-import difflib
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -21,6 +20,7 @@ from ..checklist import Checklist
 from ..findings import Finding, Severity
 from ..resources import default_gates_path
 from ..schema_check import check
+from ..suggest import close_match
 from ..yaml_loader import LoadedDocument, Path_, load_mapping
 from .conditions import Condition, describe, field_paths_of, holds
 from .field_paths import unknown_field
@@ -214,8 +214,8 @@ def _merge(base: GateSet, document: LoadedDocument, display: str) -> tuple[GateS
 
 
 def _no_gate(code: str, gates: dict[str, Gate]) -> str:
-    hint = difflib.get_close_matches(code, list(gates), n=1, cutoff=0.7)
-    return f"'{code}' is not a gate" + (f": did you mean '{hint[0]}'?" if hint else "")
+    hint = close_match(code, gates, cutoff=0.7)
+    return f"'{code}' is not a gate" + (f": did you mean '{hint}'?" if hint else "")
 
 
 def _read(path: Path, display: str) -> tuple[LoadedDocument | None, list[Finding]]:
