@@ -2,7 +2,7 @@
 cost of "did you mean" suggestions when many cards name components that have no card.
 
     python benchmarks/validate.py [--n 1000] [--seed 1] [--repeat 3]
-    python benchmarks/validate.py --unknown-components 0.5 [--n 10000] [--seed 1] [--repeat 3]
+    python benchmarks/validate.py --unknown-components 0.5 [--n 10000] [--seed 1] [--repeat 3] [--keep DIR]
 
 The first form prints the wall time of each (best of --repeat) and the ratio mltrl /
 check-jsonschema. mltrl also runs the MLTRL rules and the readiness gates; check-jsonschema only
@@ -31,6 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
 ROOT = Path(__file__).resolve().parent.parent
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def best_time(command: list[str], repeat: int, ok_codes: tuple[int, ...] = (0,)) -> float:
@@ -64,9 +66,9 @@ def name_unknown_components(paths: list[Path], share: float, seed: int) -> int:
             continue
         text = path.read_text(encoding="utf-8")
         hint, body = text.split("\n", 1)
-        card = yaml.safe_load(body)
+        card = yaml.load(body, Loader=LOADER)
         card["components"] = [*card.get("components", []), near_miss(rng.choice(ids), rng)]
-        path.write_text(hint + "\n" + yaml.safe_dump(card, sort_keys=False, width=100), encoding="utf-8")
+        path.write_text(hint + "\n" + yaml.dump(card, Dumper=DUMPER, sort_keys=False, width=100), encoding="utf-8")
         changed += 1
     return changed
 
@@ -90,10 +92,14 @@ def schema_case(args: argparse.Namespace) -> None:
 
 def unknown_case(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        plain = Path(tmp) / "plain"
-        named = Path(tmp) / "unknown"
+        folder = args.keep or Path(tmp)
+        plain = folder / "plain"
+        named = folder / "unknown"
+        for made in (plain, named):
+            shutil.rmtree(made, ignore_errors=True)
         generate(plain, args.n, args.seed)
-        paths = generate(named, args.n, args.seed)
+        shutil.copytree(plain, named)
+        paths = sorted(named.glob("*.yaml"))
         changed = name_unknown_components(paths, args.unknown_components, args.seed)
         baseline = best_time([sys.executable, "-m", "mkdocs_mltrl", "validate", str(plain)], args.repeat)
         with_unknown = best_time([sys.executable, "-m", "mkdocs_mltrl", "validate", str(named)], args.repeat)
@@ -123,6 +129,7 @@ def main() -> None:
         metavar="SHARE",
         help="measure the cost of suggestions: this share of the cards names a component with no card",
     )
+    parser.add_argument("--keep", type=Path, help="with --unknown-components: keep the two portfolios in this folder")
     args = parser.parse_args()
     if args.unknown_components > 0:
         unknown_case(args)
