@@ -6,10 +6,12 @@ import argparse
 import subprocess
 from pathlib import Path
 
+from ..core.card_files import CardPathError, display_path
 from ..core.gates.gate_set import GateMode
-from ..core.portfolio import CardPathError, display_path, load_portfolio
+from ..core.portfolio import load_portfolio
+from ..core.printable import one_line
 from ..hosts.settings import ConfigError
-from ..render.new_card import ScaffoldError, create_card, render_new_card, schema_hint
+from ..render.new_card import ScaffoldError, check_values, create_card, render_new_card, schema_hint
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Commands, config_options, fail, settings_of
 
 
@@ -55,11 +57,15 @@ def run(args: argparse.Namespace) -> int:
             portfolio, _ = load_portfolio([folder], settings.checklist, GateMode.OFF)
             for card in portfolio.cards if portfolio else ():
                 taken.update(key.lower() for key in (card.id, *card.aliases))
-        text = render_new_card(args.id, args.name, args.level, args.owner or _git_owner(), schema_hint(folder))
+        owner = args.owner or _git_owner()
+        check_values(
+            {"the id": args.id, "--name": args.name, "--owner" if args.owner else "the owner (git config)": owner}
+        )
+        text = render_new_card(args.id, args.name, args.level, owner, schema_hint(folder))
         path = create_card(folder, args.id, text, taken)
     except ScaffoldError as exc:
         return fail(exc, EXIT_USAGE if exc.usage else EXIT_FINDINGS)
     except (ConfigError, CardPathError) as exc:
         return fail(exc)
-    print(f"created {display_path(path)}")
+    print(f"created {one_line(display_path(path))}")
     return EXIT_OK

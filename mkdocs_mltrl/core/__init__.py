@@ -6,11 +6,12 @@ Markdown into sanitised HTML, and the only module here that imports Markdown, nh
 
 from .analytics import DEFAULT_STALE_AFTER_DAYS, PortfolioReport, portfolio_report
 from .card import Card
+from .card_files import CardPathError, discover, display_path
 from .card_parts import ReviewEvent
 from .card_text import chrome_title, render_inline, render_markdown, safe_url
 from .checklist import load_checklist
 from .clock import build_date
-from .diff import GitError, diff_revisions
+from .diff import diff_revisions
 from .findings import Finding, Severity, count
 from .gates import (
     GateMode,
@@ -22,9 +23,10 @@ from .gates import (
     unknown_field,
     waiver_states,
 )
+from .git_files import GitError
 from .levels import LevelInfo, LevelTable, parse_stages
 from .local_links import rewrite
-from .portfolio import CardCache, CardPathError, Portfolio, build_portfolio, discover, display_path, load_portfolio
+from .portfolio import CardCache, Portfolio, build_portfolio, load_portfolio
 from .programme import AsOf, TargetStatus, as_of, lift, target_status
 from .resources import default_gates_path, load_schema, schema_path, templates_dir
 from .rules import RESERVED_IDS, RETIRED_CODES, RULES

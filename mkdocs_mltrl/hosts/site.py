@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,13 +11,16 @@ from typing import Any
 
 from ..core.analytics import DEFAULT_STALE_AFTER_DAYS, portfolio_report
 from ..core.card import Card
+from ..core.card_files import CardPathError
 from ..core.card_text import chrome_title
+from ..core.file_policy import read_file
 from ..core.findings import Finding, Severity
 from ..core.levels import LevelTable
-from ..core.portfolio import CardCache, CardPathError, Portfolio, load_portfolio
+from ..core.portfolio import CardCache, Portfolio, load_portfolio
 from ..core.programme import lift
 from ..core.resources import schema_path
 from ..core.workers import Ahead, parallel
+from ..core.yaml_errors import LoadError
 from ..render.renderer import RenderedPage, Renderer
 from ..render.search_text import card_search_html, search_html
 from ..render.sections import CARD_ANCHOR, INDEX_ANCHOR, PORTFOLIO_ANCHOR, PORTFOLIO_SECTIONS, card_sections
@@ -111,8 +115,8 @@ class CardSite:
                 out.append(GeneratedFile(src_uri, "", "static", source=source))
                 continue
             try:
-                text = source.read_text(encoding="utf-8", errors="replace")
-            except OSError:
+                text = read_file(source, limit=None).decode("utf-8", errors="replace")
+            except LoadError:
                 continue
             cards = [
                 c for c in self.portfolio.cards if any(f.site_path == site_path for f in links.for_card(c).values())
@@ -298,9 +302,9 @@ def load_card_site(
     configured path that is missing.
     """
     checklist = settings.checklist
-    if checklist is not None and not checklist.is_file():
+    if checklist is not None and not os.path.lexists(checklist):  # what is there is read by the path policy
         raise SiteError(f"checklist file not found: {checklist}")
-    if settings.gates_file is not None and not settings.gates_file.is_file():
+    if settings.gates_file is not None and not os.path.lexists(settings.gates_file):
         raise SiteError(f"gates file not found: {settings.gates_file}")
     if not settings.cards_dir.is_dir():
         raise SiteError(f"cards_dir is not a folder: {settings.cards_dir}")

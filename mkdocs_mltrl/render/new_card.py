@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import os
 import re
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from ..core.gates.gate_set import default_gates
+from ..core.card_files import CardFile
+from ..core.checklist import load_checklist
+from ..core.gates.gate_set import GateMode, default_gates
+from ..core.portfolio import build_portfolio
+from ..core.printable import one_line, valid_text
 from ..core.resources import schema_path, templates_dir
 from ..core.rules import RESERVED_IDS
 
@@ -181,8 +186,36 @@ class ScaffoldError(Exception):
         self.usage = usage
 
 
+def check_values(values: dict[str, str]) -> None:
+    """Refuse a value no card can hold as written: bytes that are not UTF-8, or a control
+    character (a newline, an escape) in what must be one line of text."""
+    for option, value in values.items():
+        if valid_text(value) != value:
+            raise ScaffoldError(f"{option} is not UTF-8 text: '{one_line(value)}'", usage=True)
+        bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
+        if bad is not None:
+            raise ScaffoldError(
+                f"{option} holds a control character (U+{ord(bad):04X}) in '{one_line(value)}': "
+                "a card's value here is one line of text",
+                usage=True,
+            )
+
+
+def check_card_text(text: str, display: str) -> None:
+    """Load the card about to be written as ``mltrl validate`` would: refuse it unless it loads
+    without an error (a value the schema refuses, a YAML problem), so nothing invalid is written."""
+    checklist, _ = load_checklist()
+    assert checklist is not None  # the shipped checklist
+    card_file = CardFile(Path(display), display, text.encode("utf-8"))
+    errors = build_portfolio([card_file], checklist, GateMode.OFF).errors
+    if errors:
+        found = "; ".join(f"line {f.line}: {f.code} {one_line(f.message)}" for f in errors)
+        raise ScaffoldError(f"the card cannot be written with these values ({found})", usage=True)
+
+
 def create_card(folder: Path, card_id: str, text: str, taken: set[str]) -> Path:
-    """Write ``<folder>/<id>.yaml``, refusing bad ids, ids already in use and existing files."""
+    """Write ``<folder>/<id>.yaml``, refusing bad ids, ids already in use, existing files and a
+    card that would not load without an error."""
     if not ID_PATTERN.fullmatch(card_id):
         raise ScaffoldError(
             f"invalid id '{card_id}': start with a letter or digit, then letters, digits, '.', '_' or '-'"
@@ -191,10 +224,11 @@ def create_card(folder: Path, card_id: str, text: str, taken: set[str]) -> Path:
         )
     if card_id.lower() in RESERVED_IDS:
         raise ScaffoldError(f"'{card_id}' is reserved for the site's own pages", usage=True)
+    path = folder / f"{card_id}.yaml"
+    check_card_text(text, path.as_posix())
     if card_id.lower() in taken:
         raise ScaffoldError(f"a card with id '{card_id}' (or that alias) already exists in {folder}")
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{card_id}.yaml"
     try:
         with path.open("x", encoding="utf-8") as handle:  # never overwrite
             handle.write(text)

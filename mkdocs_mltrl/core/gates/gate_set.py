@@ -17,6 +17,7 @@ from typing import Any
 from ..card import Card
 from ..card_parts import Waiver
 from ..checklist import Checklist
+from ..file_policy import Folder, project_folder
 from ..findings import Finding, Severity
 from ..resources import default_gates_path
 from ..schema_check import check
@@ -218,8 +219,8 @@ def _no_gate(code: str, gates: dict[str, Gate]) -> str:
     return f"'{code}' is not a gate" + (f": did you mean '{hint}'?" if hint else "")
 
 
-def _read(path: Path, display: str) -> tuple[LoadedDocument | None, list[Finding]]:
-    document, findings = load_mapping(path, display)
+def _read(path: Path, display: str, folder: Folder | None = None) -> tuple[LoadedDocument | None, list[Finding]]:
+    document, findings = load_mapping(path, display, folder)
     if document is None:
         return None, findings
     # One document a build: jsonschema checks it in less time than the quick validator takes to
@@ -241,17 +242,20 @@ def default_gates() -> GateSet:
     return replace(gateset, files=())
 
 
-def load_gates(path: Path | None = None, display: str | None = None) -> tuple[GateSet | None, list[Finding]]:
+def load_gates(
+    path: Path | None = None, display: str | None = None, project: Path | None = None
+) -> tuple[GateSet | None, list[Finding]]:
     """The built-in gates with an organisation's gates file applied (``None``: the built-in ones).
 
     Returns ``None`` and the findings when the file cannot be used; warnings (a dropped gate that
-    does not exist, an unknown field) come back with a usable gate set.
+    does not exist, an unknown field) come back with a usable gate set. A gates file named inside
+    ``project`` must really lie in it (see :mod:`..file_policy`).
     """
     base = default_gates()
     if path is None:
         return base, []
     display = display or str(path)
-    document, findings = _read(path, display)
+    document, findings = _read(path, display, project_folder(project) if project is not None else None)
     if document is None:
         return None, findings
     gateset, findings = _merge(base, document, display)

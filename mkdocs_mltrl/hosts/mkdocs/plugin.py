@@ -61,6 +61,10 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
     def _path(self, value: str) -> Path:
         return (self.base / value).resolve()
 
+    def _named(self, value: str) -> Path:
+        """A file named in the options, as named: the path policy follows its links, if at all."""
+        return Path(os.path.abspath(self.base / value))
+
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
             return config
@@ -68,8 +72,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         options = self.config
         settings = Settings(
             cards_dir=self._path(options.cards_dir),
-            checklist=self._path(options.checklist) if options.checklist else None,
-            gates_file=self._path(options.gates_file) if options.gates_file else None,
+            checklist=self._named(options.checklist) if options.checklist else None,
+            gates_file=self._named(options.gates_file) if options.gates_file else None,
             gates=GateMode(options.gates),
             url_prefix=options.url_prefix.strip("/"),
             site_url=config.site_url,
