@@ -264,14 +264,21 @@ def test_card_error_fails_zensical_itself(tmp_path: Path):
 
 
 def test_warnings_fail_the_wrapper_under_strict(tmp_path: Path):
-    card = complete_card(level=5, history=climbed(5))
-    del card["model"]
+    card = complete_card(level=5, history=climbed(5), components=["NOPE"])
     make_site(tmp_path, [card])
     relaxed = mltrl(tmp_path, "build", "--host", "zensical")
     assert relaxed.returncode == 0, relaxed.stderr
-    assert "cards/C1.yaml:" in relaxed.stderr and "MLTRL111" in relaxed.stderr
+    assert "cards/C1.yaml:" in relaxed.stderr and "MLTRL002" in relaxed.stderr
     strict = mltrl(tmp_path, "build", "--host", "zensical", "--strict")
-    assert strict.returncode == 1 and "MLTRL111" in strict.stderr
+    assert strict.returncode == 1 and "MLTRL002" in strict.stderr
+
+
+def test_missing_deliverables_do_not_fail_the_wrapper_under_strict(tmp_path: Path):
+    card = complete_card(level=5, history=climbed(5))
+    del card["model"]
+    make_site(tmp_path, [card])
+    strict = mltrl(tmp_path, "build", "--host", "zensical", "--strict")
+    assert strict.returncode == 0, strict.stderr
 
 
 def test_zensical_warnings_fail_the_wrapper_under_strict(tmp_path: Path):

@@ -34,7 +34,7 @@ def add_parser(commands: Commands) -> None:
     validate.add_argument(
         "--gates",
         choices=[m.value for m in GateMode],
-        help="report missing gate deliverables as nothing, warnings (default) or errors",
+        help="report missing gate deliverables as nothing, info (never failing), warnings (default) or errors",
     )
     validate.add_argument(
         "--reviewers-from",

@@ -15,6 +15,7 @@ from ..core.card_files import CardPathError
 from ..core.card_text import chrome_title
 from ..core.file_policy import read_file
 from ..core.findings import Finding, Severity
+from ..core.gates.gate_set import GateMode
 from ..core.levels import LevelTable
 from ..core.portfolio import CardCache, Portfolio, load_portfolio
 from ..core.programme import lift
@@ -308,11 +309,16 @@ def load_card_site(
         raise SiteError(f"gates file not found: {settings.gates_file}")
     if not settings.cards_dir.is_dir():
         raise SiteError(f"cards_dir is not a folder: {settings.cards_dir}")
+    # A site publishes each card's readiness as it stands: a missing deliverable is the card's status,
+    # shown on its page, not a fault of the site. Under the default `warn` a build logs it as info
+    # (so a new card publishes under --strict); `mltrl validate` warns of it, and `gates: error`
+    # stops validate and builds alike.
+    gates = GateMode.INFO if settings.gates is GateMode.WARN else settings.gates
     try:
         portfolio, findings = load_portfolio(
             [settings.cards_dir],
             checklist,
-            settings.gates,
+            gates,
             cache,
             base,
             LevelTable(settings.stages),

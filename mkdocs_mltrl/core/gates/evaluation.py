@@ -121,7 +121,7 @@ def gate_findings(card: Card, report: GateReport, mode: GateMode, gateset: GateS
             )
     if mode is GateMode.OFF:
         return findings
-    default = Severity.ERROR if mode is GateMode.ERROR else Severity.WARNING
+    default = {GateMode.ERROR: Severity.ERROR, GateMode.WARN: Severity.WARNING, GateMode.INFO: Severity.INFO}[mode]
     at_level = card.positions.of_value(("level",))
     for result in report.current:
         gate = result.gate

@@ -48,18 +48,19 @@ class GateMode(str, enum.Enum):
     """How missing deliverables are reported."""
 
     OFF = "off"
+    INFO = "info"  # reported, never failing (how a site build reports `warn`)
     WARN = "warn"
     ERROR = "error"
 
     @classmethod
     def parse(cls, value: object) -> GateMode:
-        """Accept ``off``/``warn``/``error``, and YAML 1.1's ``false`` for an unquoted ``off``."""
+        """Accept ``off``/``info``/``warn``/``error``, and YAML 1.1's ``false`` for an unquoted ``off``."""
         if value is False:
             return cls.OFF
         try:
             return cls(str(value).lower())
         except ValueError:
-            raise ValueError(f"gates must be one of off, warn, error (got {value!r})") from None
+            raise ValueError(f"gates must be one of off, info, warn, error (got {value!r})") from None
 
 
 @dataclass(frozen=True, slots=True)
