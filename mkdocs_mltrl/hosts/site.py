@@ -295,12 +295,14 @@ def load_card_site(
     page_cache: dict[tuple[Any, ...], RenderedPage] | None = None,
     processes: int = 1,
     keep: bool = False,
+    named_sources: bool = False,
 ) -> LoadedSite:
     """Load and check the cards as every host does; ``site`` is None when there are errors.
 
     ``processes`` share out the loading (see :mod:`.workers`); ``keep``: the process keeps the
-    cards to its end (see :func:`.portfolio.load_portfolio`). Raises :class:`SiteError` for a
-    configured path that is missing.
+    cards to its end (see :func:`.portfolio.load_portfolio`); ``named_sources``: see
+    :attr:`.SiteLayout.named_sources`.
+    Raises :class:`SiteError` for a configured path that is missing.
     """
     checklist = settings.checklist
     if checklist is not None and not os.path.lexists(checklist):  # what is there is read by the path policy
@@ -336,7 +338,7 @@ def load_card_site(
     templates = settings.templates_dir
     if templates is not None and not templates.is_dir():
         raise SiteError(f"templates_dir is not a folder: {templates}")
-    layout = SiteLayout(settings.url_prefix.strip("/"), directory_urls)
+    layout = SiteLayout(settings.url_prefix.strip("/"), directory_urls, named_sources)
     loaded.site = CardSite(
         portfolio, layout, templates, settings.title, settings.site_url, settings.stale_after_days, page_cache
     )

@@ -21,7 +21,7 @@ from ...core.workers import process_count
 from ...render.templates import COMPILED_TEMPLATES
 from ...render.urls import card_edit_url
 from ..settings import Settings
-from ..site import CardSite, SiteError, load_card_site
+from ..site import PAGE_KINDS, CardSite, SiteError, load_card_site
 from .config import MltrlConfig
 from .theme_output import (
     REUSED_SOURCE,
@@ -93,7 +93,10 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             self.processes = 1 if serving else process_count(settings.workers)
             # A build keeps its cards to its end; a server replaces them at every rebuild.
             keep = not serving
-            loaded = load_card_site(settings, self.base, config.use_directory_urls, cache, pages, self.processes, keep)
+            directory_urls = config.use_directory_urls
+            loaded = load_card_site(
+                settings, self.base, directory_urls, cache, pages, self.processes, keep, named_sources=True
+            )
         except SiteError as exc:
             raise PluginError(f"mltrl: {exc}") from None
         for finding in loaded.findings:
@@ -117,11 +120,14 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         in_nav = InclusionLevel.INCLUDED if self.config.nav_cards else InclusionLevel.NOT_IN_NAV
         # With an explicit nav, on_nav places the index and portfolio: MkDocs must not report them as left out.
         pages = InclusionLevel.NOT_IN_NAV if config.nav is not None else InclusionLevel.UNDEFINED
+        layout = self.site.layout
+        written = {file.dest_uri: file.src_uri for file in files}
         for generated in self.site.files():
-            if files.get_file_from_path(generated.src_uri) is not None:
-                raise PluginError(
-                    f"mltrl: docs already hold {generated.src_uri}; choose another url_prefix for the cards"
-                )
+            is_page = generated.kind in PAGE_KINDS
+            dest = layout.page_dest(generated.src_uri) if is_page else generated.src_uri
+            held = generated.src_uri if generated.src_uri in files else written.get(dest)
+            if held is not None:
+                raise PluginError(f"mltrl: docs already hold {held}; choose another url_prefix for the cards")
             if generated.kind == "card":
                 inclusion = in_nav
             elif generated.kind in ("index", "portfolio"):
@@ -134,6 +140,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                 )
             else:
                 file = File.generated(config, generated.src_uri, content=generated.content, inclusion=inclusion)
+            if is_page:
+                file.dest_uri = dest  # <prefix>/<id>/index.html, whatever the source is named
             files.append(file)
         # MkDocs builds the pages in this order: a worker starts rendering ours while MkDocs reads
         # the pages and copies the static files, and goes on beside the theme.

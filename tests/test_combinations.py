@@ -1,0 +1,85 @@
+"""The plugin beside what real MkDocs sites combine: Markdown links to cards, Material's navigation
+features and tags, mkdocs-static-i18n, the readthedocs theme. Real builds under --strict, read as
+HTML and opened in Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .browser import Visit, chromium, needs_browser, serve
+from .cards import climbed, complete_card
+from .site import build, make_site, page
+
+
+def _cards() -> list[dict[str, object]]:
+    return [
+        complete_card("P08.1", level=5, history=climbed(5), tags=["forecasting", "<img src=x onerror=alert(1)>"]),
+        complete_card("R02.1", level=3, history=climbed(3), tags=["forecasting"]),
+    ]
+
+
+def _post(root: Path, text: str) -> None:
+    (root / "docs" / "blog").mkdir(exist_ok=True)
+    (root / "docs" / "blog" / "post.md").write_text(f"# Post\n\n{text}\n")
+
+
+@needs_browser
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_markdown_links_to_cards_by_id(tmp_path: Path, directory_urls: bool):
+    cards = [*_cards(), complete_card("index", level=2, history=climbed(2))]
+    config = make_site(tmp_path, cards, directory_urls=directory_urls)
+    _post(
+        tmp_path,
+        "[a](../cards/P08.1.md), [b](../cards/P08.1.md#requirements), [c](../cards/portfolio.md), "
+        "[d](../cards/index/index.md), [e](/cards/R02.1.md)",
+    )
+    data = yaml.safe_load(config.read_text())
+    data["validation"] = {"links": {"absolute_links": "relative_to_docs"}}
+    config.write_text(yaml.safe_dump(data))
+    built = build(config, "--strict")
+    assert built.returncode == 0, built.stderr
+    site = tmp_path / "site"
+    post = page(site, "blog/post/" if directory_urls else "blog/post.html")
+    hrefs = [a["href"] for a in post.select("article a[href]") if "cards/" in a["href"]]
+    if directory_urls:
+        up = "../../cards/"
+        expected = ["P08.1/", "P08.1/#requirements", "portfolio/", "index/", "R02.1/"]
+    else:
+        up = "../cards/"
+        expected = ["P08.1/index.html", "P08.1/index.html#requirements", "portfolio/index.html"]
+        expected += ["index/index.html", "R02.1/index.html"]
+    assert hrefs == [up + e for e in expected]
+    with serve(site) as base, chromium() as browser:  # a reader follows the link to the card
+        visit = Visit(browser, base + ("blog/post/" if directory_urls else "blog/post.html"))
+        visit.page.click("article a >> nth=1")
+        visit.page.wait_for_load_state("networkidle")
+        assert visit.page.url == base + "cards/P08.1/" + ("" if directory_urls else "index.html") + "#requirements"
+        assert visit.page.locator("div.mltrl-card h1").inner_text() == "Technology P08.1"
+        assert visit.page.locator("#requirements").is_visible()
+        visit.check_clean()
+
+    _post(tmp_path, "[a](../cards/NOPE.md)")
+    missing = build(config, "--strict")
+    assert missing.returncode == 1 and "'cards/NOPE.md' is not found among documentation files" in missing.stderr
+
+
+@pytest.mark.parametrize("held", ["cards/P08.1.md", "cards/P08.1/index.md"])
+def test_a_doc_in_the_place_of_a_card_page_is_refused(tmp_path: Path, held: str):
+    config = make_site(tmp_path, _cards())
+    (tmp_path / "docs" / held).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "docs" / held).write_text("# Mine\n")
+    built = build(config)
+    assert built.returncode == 1 and f"docs already hold {held}; choose another url_prefix" in built.stderr
+    assert "Traceback" not in built.stderr
+
+
+def test_the_automatic_navigation_shows_the_portfolio_once(tmp_path: Path):
+    built = build(make_site(tmp_path, _cards()), "--strict")
+    assert built.returncode == 0, built.stderr
+    nav = page(tmp_path / "site", "cards/").select_one(".md-sidebar--primary")
+    assert nav is not None
+    titles = [link.get_text(" ", strip=True) for link in nav.select(".md-nav__link")]
+    assert titles.count("Portfolio") == 1, titles
