@@ -76,6 +76,38 @@ def test_a_doc_in_the_place_of_a_card_page_is_refused(tmp_path: Path, held: str)
     assert "Traceback" not in built.stderr
 
 
+@needs_browser
+def test_card_tags_are_material_tags(tmp_path: Path):
+    cards = _cards()
+    cards[0]["name"] = "Forecaster x](javascript:alert(2))[y"
+    config = make_site(tmp_path, cards, extra={"plugins": ["search", "tags", {"mltrl": {}}]})
+    (tmp_path / "docs" / "tags.md").write_text("# Tags\n\n<!-- material/tags -->\n")
+    (tmp_path / "docs" / "guide.md").write_text("---\ntags: [forecasting]\n---\n# Guide\n")
+    built = build(config, "--strict")
+    assert built.returncode == 0, built.stderr
+    site = tmp_path / "site"
+    index = page(site, "tags/")
+    heading = index.find(id="tag:forecasting")
+    assert heading is not None
+    listed = heading.find_next("ul")
+    assert listed is not None  # the cards beside the site's own page of that tag
+    assert {a["href"] for a in listed.find_all("a")} == {"../cards/P08.1/", "../cards/R02.1/", "../guide/"}
+    card = page(site, "cards/P08.1/")
+    assert [a.get_text(strip=True) for a in card.select(".md-tag")] == ["forecasting", "‹img src=x onerror=alert(1)›"]
+    for soup in (index, card):  # tags and titles are untrusted text: inert wherever the theme prints them
+        assert not soup.select("img[onerror], a[href^=javascript]")
+    assert "Forecaster x］(javascript:alert(2))［y" in index.get_text()
+    with serve(site) as base, chromium() as browser:
+        visit = Visit(browser, base + "cards/P08.1/")
+        chip = visit.page.locator(".md-tag", has_text="forecasting")
+        assert chip.is_visible()
+        chip.click()
+        visit.page.wait_for_load_state("networkidle")
+        assert visit.page.url == base + "tags/#tag:forecasting"
+        assert visit.page.locator("article a[href='../cards/R02.1/']").is_visible()
+        visit.check_clean()
+
+
 def test_the_automatic_navigation_shows_the_portfolio_once(tmp_path: Path):
     built = build(make_site(tmp_path, _cards()), "--strict")
     assert built.returncode == 0, built.stderr

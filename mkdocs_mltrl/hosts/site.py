@@ -251,6 +251,12 @@ class CardSite:
         card = self.portfolio.by_id(generated.card_id) if generated.card_id else None
         return chrome_title(card.name if card else self.index_title)
 
+    def tags(self, src_uri: str) -> list[str]:
+        """A card page's tags for the theme's chrome (none for the index and the portfolio)."""
+        generated = self._pages[src_uri]
+        card = self.portfolio.by_id(generated.card_id) if generated.card_id else None
+        return [chrome_title(tag) for tag in card.tags] if card else []
+
     def card_file(self, src_uri: str) -> str | None:
         """The card's source file (as shown in findings) of a generated card page."""
         generated = self._pages.get(src_uri)

@@ -202,10 +202,14 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             if self.theme_outputs.has(key):
                 page.meta["template"] = REUSED_TEMPLATE
 
+    @event_priority(100)  # before plugins that read a page's meta: Material's tags plugin (0 in 9.5, -50 later)
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
         if not self.config.enabled or self.site is None or not self.site.is_page(page.file.src_uri):
             return markdown
         page.meta["title"] = self.site.title(page.file.src_uri)
+        tags = self.site.tags(page.file.src_uri)
+        if tags:  # Material's tags plugin lists the page under them, next to the site's other pages
+            page.meta["tags"] = tags
         page.render = _nothing_to_convert.__get__(page)  # the plugin renders this page (see below)
         if page.file.src_uri == self.site.layout.index_src():
             page.meta.setdefault("hide", ["toc"])  # the index has no sections: its table takes the room
