@@ -108,6 +108,67 @@ def test_card_tags_are_material_tags(tmp_path: Path):
         visit.check_clean()
 
 
+NAVIGATION = ["navigation.tabs", "navigation.sections", "toc.integrate"]
+
+
+@pytest.mark.parametrize(
+    "nav",
+    [
+        None,  # the automatic navigation: the index in a section "Cards"
+        [{"Home": "index.md"}, {"TRL Cards": "cards/index.md"}],  # the index at the top level
+        ["index.md", "cards/index.md"],
+        [{"Home": "index.md"}],  # the plugin adds a section for the index
+    ],
+)
+def test_card_pages_sit_under_the_index_tab_with_their_contents(tmp_path: Path, nav: list[object] | None):
+    extra: dict[str, object] = {"theme": {"name": "material", "font": False, "features": NAVIGATION}}
+    if nav is not None:
+        extra["nav"] = nav
+    built = build(make_site(tmp_path, _cards(), extra=extra), "--strict")
+    assert built.returncode == 0, built.stderr
+    for shown, other in (("P08.1", "R02.1"), ("R02.1", "P08.1")):  # rendered in this order
+        card = page(tmp_path / "site", f"cards/{shown}/")
+        assert [t.get_text(strip=True) for t in card.select(".md-tabs__item--active")] == [
+            "Cards" if nav is None else "TRL Cards"
+        ]
+        sidebar = card.select_one(".md-sidebar--primary")
+        assert sidebar is not None
+        contents = [a["href"] for a in sidebar.select("[data-md-component=toc] a")]
+        assert "#requirements" in contents and "#readiness-gates" in contents
+        listed = [a.get_text(" ", strip=True) for a in sidebar.select(".md-nav__link")]
+        assert f"Technology {shown}" in listed and f"Technology {other}" not in listed  # itself, no other card
+    index = page(tmp_path / "site", "cards/")  # the index's own navigation lists no card
+    assert not index.select(".md-sidebar--primary [data-md-component=toc]")
+    assert "Technology P08.1" not in index.select_one(".md-sidebar--primary").get_text()
+
+
+@needs_browser
+@pytest.mark.parametrize("theme", ["material", "readthedocs"])
+def test_a_card_page_navigation_shows_its_sections(tmp_path: Path, theme: str):
+    """What a reader sees at 1280 px: the card under the index in the left navigation, with its
+    sections, one click from each."""
+    extra: dict[str, object] = {"nav": [{"Home": "index.md"}, {"TRL Cards": "cards/index.md"}]}
+    if theme == "material":
+        extra["theme"] = {"name": "material", "font": False, "features": NAVIGATION}
+    built = build(make_site(tmp_path, _cards(), theme=theme, extra=extra), "--strict")
+    assert built.returncode == 0, built.stderr
+    sidebar = ".md-sidebar--primary" if theme == "material" else ".wy-nav-side"
+    with serve(tmp_path / "site") as base, chromium() as browser:
+        visit = Visit(browser, base + "cards/P08.1/")
+        if theme == "material":
+            tab = visit.page.locator(".md-tabs__item--active")
+            assert tab.is_visible() and tab.inner_text().strip() == "TRL Cards"
+        link = visit.page.locator(f"{sidebar} a[href='#requirements']")
+        assert link.is_visible()
+        link.click()  # the section comes to the top of the window (however the theme scrolls)
+        visit.page.wait_for_function(
+            "() => { const top = document.getElementById('requirements').getBoundingClientRect().top;"
+            " return top >= 0 && top < 300; }"
+        )
+        assert visit.page.url.endswith("#requirements")
+        visit.check_clean()
+
+
 def test_the_automatic_navigation_shows_the_portfolio_once(tmp_path: Path):
     built = build(make_site(tmp_path, _cards()), "--strict")
     assert built.returncode == 0, built.stderr

@@ -22,6 +22,7 @@ from ...render.templates import COMPILED_TEMPLATES
 from ...render.urls import card_edit_url
 from ..settings import Settings
 from ..site import PAGE_KINDS, CardSite, SiteError, load_card_site
+from .card_nav import CardNav
 from .config import MltrlConfig
 from .theme_output import (
     REUSED_SOURCE,
@@ -51,6 +52,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.theme_keys: dict[str, tuple[Any, ...]] = {}  # card pages' theme output keys, this build
         self.nav: Any = None
         self.site: CardSite | None = None
+        self.card_srcs: list[str] = []  # this build's card pages
+        self.card_nav = CardNav()
         self.base = Path.cwd()
         self.command = "build"
         self.processes = 1
@@ -122,7 +125,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         pages = InclusionLevel.NOT_IN_NAV if config.nav is not None else InclusionLevel.UNDEFINED
         layout = self.site.layout
         written = {file.dest_uri: file.src_uri for file in files}
-        for generated in self.site.files():
+        generated_files = self.site.files()
+        self.card_srcs = [generated.src_uri for generated in generated_files if generated.kind == "card"]
+        for generated in generated_files:
             is_page = generated.kind in PAGE_KINDS
             dest = layout.page_dest(generated.src_uri) if is_page else generated.src_uri
             held = generated.src_uri if generated.src_uri in files else written.get(dest)
@@ -170,6 +175,10 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
     @event_priority(-100)  # after other plugins: the navigation every page shows
     def _remember_nav(self, nav: Any, config: Any, files: Files) -> Any:
         self.nav = nav
+        if self.config.enabled and self.site is not None:
+            index = files.get_file_from_path(self.site.layout.index_src())
+            cards = [files.get_file_from_path(src_uri) for src_uri in self.card_srcs]
+            self.card_nav.attach(nav, index.page if index else None, [file.page for file in cards if file])
         return nav
 
     on_nav = CombinedEvent(_add_index_section, _remember_nav)
@@ -247,7 +256,12 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                 context[REUSED_VARIABLE] = Markup(self.theme_outputs.get(self.theme_keys[page.file.src_uri]))
         return context
 
-    on_page_context = CombinedEvent(_lean_for_search, _full_for_theme)
+    @event_priority(-110)  # the last change before the theme renders the page
+    def _show_in_nav(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
+        self.card_nav.show(page, nav)
+        return context
+
+    on_page_context = CombinedEvent(_lean_for_search, _full_for_theme, _show_in_nav)
 
     @event_priority(100)  # before other plugins change it: what the theme wrote
     def _keep_theme_output(self, output: str, *, page: Any, config: Any) -> str:
@@ -262,7 +276,11 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             page.content = None  # written: free it
         return output
 
-    on_post_page = CombinedEvent(_keep_theme_output, _free_content)
+    def _hide_from_nav(self, output: str, *, page: Any, config: Any) -> str:
+        self.card_nav.hide(page)
+        return output
+
+    on_post_page = CombinedEvent(_keep_theme_output, _free_content, _hide_from_nav)
 
     def on_post_build(self, *, config: Any) -> None:
         if self.config.enabled and self.site is not None:
