@@ -4,10 +4,13 @@ HTML and opened in Chromium."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 
 from .browser import Visit, chromium, needs_browser, serve
 from .cards import climbed, complete_card
@@ -167,6 +170,128 @@ def test_a_card_page_navigation_shows_its_sections(tmp_path: Path, theme: str):
         )
         assert visit.page.url.endswith("#requirements")
         visit.check_clean()
+
+
+def _languages(structure: str, **options: object) -> dict[str, object]:
+    languages = [
+        {"locale": "en", "default": True, "name": "English", "build": True},
+        {"locale": "fr", "name": "Français", "build": True},
+    ]
+    return {"i18n": {"docs_structure": structure, "languages": languages, **options}}
+
+
+def _broken_relative_links(site: Path) -> list[str]:
+    broken = []
+    for html in site.rglob("*.html"):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        for tag, attr in (("a", "href"), ("img", "src"), ("link", "href"), ("script", "src")):
+            for element in soup.find_all(tag):
+                url = str(element.get(attr) or "")
+                parts = urlsplit(url)
+                if not url or parts.scheme or parts.netloc or url.startswith(("#", "/")):
+                    continue
+                target = Path(os.path.normpath(html.parent / unquote(parts.path)))
+                if not (target / "index.html" if target.is_dir() else target).is_file():
+                    broken.append(f"{html.relative_to(site).as_posix()} -> {url}")
+    return sorted(broken)
+
+
+@pytest.mark.parametrize(
+    ("structure", "mltrl_first", "directory_urls", "prefix"),
+    [
+        ("suffix", True, True, "cards"),
+        ("suffix", False, True, "cards"),
+        ("suffix", True, False, "cards"),
+        ("suffix", False, False, "cards"),
+        ("folder", False, True, "ml"),  # a first folder of two letters is a language in this layout
+    ],
+)
+def test_i18n_builds_every_card_page_in_every_language(
+    tmp_path: Path, structure: str, mltrl_first: bool, directory_urls: bool, prefix: str
+):
+    pytest.importorskip("mkdocs_static_i18n")
+    # ids that the suffix layout would read as translations (`.de`, and any two letters)
+    cards = [*_cards(), complete_card("ranker.de", level=2), complete_card("vision.ai", level=2)]
+    config = make_site(tmp_path, cards, directory_urls=directory_urls, plugin={"url_prefix": prefix})
+    docs = tmp_path / "docs"
+    links = f"[P08.1]({prefix}/P08.1.md), [ranker]({prefix}/ranker.de.md), [vision]({prefix}/vision.ai.md)"
+    if structure == "suffix":
+        pages = {"": docs / "index.md", "fr/": docs / "index.fr.md"}
+    else:
+        (docs / "index.md").unlink()
+        pages = {"": docs / "en" / "index.md", "fr/": docs / "fr" / "index.md"}
+        links = links.replace(f"({prefix}/", f"(../{prefix}/")
+    for folder, path in pages.items():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(f"# {'Accueil' if folder else 'Home'}\n\n{links}\n")
+    data = yaml.safe_load(config.read_text())
+    i18n = _languages(structure)
+    mltrl = {"mltrl": {"url_prefix": prefix}}
+    data["plugins"] = ["search", mltrl, i18n] if mltrl_first else ["search", i18n, mltrl]
+    config.write_text(yaml.safe_dump(data, sort_keys=False))
+    built = build(config, "--strict")
+    assert built.returncode == 0, built.stderr
+    site = tmp_path / "site"
+    end = "" if directory_urls else "index.html"
+    for folder in ("", "fr/"):
+        for card in ("P08.1", "R02.1", "ranker.de", "vision.ai"):
+            shown = page(site, f"{folder}{prefix}/{card}/{end}")
+            assert shown.html is not None and shown.html.get("lang") == (folder.strip("/") or "en")
+            assert shown.select_one("div.mltrl-card h1").get_text() == f"Technology {card}"
+            assert (site / folder / prefix / card / "badge.svg").is_file()
+        home = page(site, folder if directory_urls else f"{folder}index.html")
+        hrefs = [a["href"] for a in home.select("article a[href]") if f"{prefix}/" in a["href"]]
+        assert hrefs == [f"{prefix}/{card}/{end}" for card in ("P08.1", "ranker.de", "vision.ai")]
+    # every relative link resolves in French as in English: the same broken ones (a card's own
+    # link into a wiki, `../wiki/c1`, resolves in neither)
+    broken = _broken_relative_links(site)
+    french = [b.removeprefix("fr/") for b in broken if b.startswith("fr/")]
+    assert broken and french == [b for b in broken if not b.startswith("fr/")]
+    assert all("wiki/c1" in b for b in broken), broken
+
+
+def _i18n_site(root: Path, **options: object) -> Path:
+    config = make_site(
+        root, [*_cards(), complete_card("ranker.de", level=2)], extra={"site_url": "https://wiki.example.org/"}
+    )
+    (root / "docs" / "index.fr.md").write_text("# Accueil\n")
+    data = yaml.safe_load(config.read_text())
+    data["plugins"] = ["search", {"mltrl": {}}, _languages("suffix", **options)]
+    config.write_text(yaml.safe_dump(data, sort_keys=False))
+    return config
+
+
+@needs_browser
+def test_i18n_card_pages_switch_language_and_are_in_the_sitemap(tmp_path: Path):
+    pytest.importorskip("mkdocs_static_i18n")
+    built = build(_i18n_site(tmp_path), "--strict")
+    assert built.returncode == 0, built.stderr
+    site = tmp_path / "site"
+    sitemap = (site / "sitemap.xml").read_text()
+    for folder in ("", "fr/"):
+        assert f"<loc>https://wiki.example.org/{folder}cards/ranker.de/</loc>" in sitemap
+    with serve(site) as base, chromium() as browser:
+        visit = Visit(browser, base + "fr/cards/ranker.de/")
+        assert visit.page.evaluate("document.documentElement.lang") == "fr"
+        assert visit.page.locator("div.mltrl-card h1").inner_text() == "Technology ranker.de"
+        assert visit.page.locator("div.mltrl-card img[src='badge.svg']").evaluate("img => img.naturalWidth") > 0
+        # Material's language selector asks for a sitemap.xml beside each language's copy of the
+        # page, on the site's own pages as on card pages; every other request is answered
+        assert all(url.endswith("/sitemap.xml") for url in visit.failed), visit.failed
+        assert [e for e in visit.errors if "404" not in e] == []
+        english = visit.page.locator("a[hreflang=en]")  # Material's language selector
+        assert english.get_attribute("href") == "../../../cards/ranker.de/"
+        visit.page.goto(base + "fr/cards/ranker.de/" + english.get_attribute("href"))
+        assert visit.page.url == base + "cards/ranker.de/"
+        assert visit.page.evaluate("document.documentElement.lang") == "en"
+
+
+def test_i18n_without_fallback_keeps_card_pages_in_the_default_language(tmp_path: Path):
+    pytest.importorskip("mkdocs_static_i18n")
+    built = build(_i18n_site(tmp_path, fallback_to_default=False), "--strict")
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "site" / "cards" / "P08.1" / "index.html").is_file()
+    assert not (tmp_path / "site" / "fr" / "cards").exists()
 
 
 def test_the_automatic_navigation_shows_the_portfolio_once(tmp_path: Path):
