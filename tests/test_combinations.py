@@ -301,3 +301,24 @@ def test_the_automatic_navigation_shows_the_portfolio_once(tmp_path: Path):
     assert nav is not None
     titles = [link.get_text(" ", strip=True) for link in nav.select(".md-nav__link")]
     assert titles.count("Portfolio") == 1, titles
+
+
+@needs_browser
+def test_the_index_fits_the_readthedocs_column(tmp_path: Path):
+    names = [f"Technology number {i} of the organisation" for i in range(12)]
+    cards = [
+        complete_card(f"P{i:02d}.1", level=i % 9 + 1, history=climbed(i % 9 + 1), name=names[i]) for i in range(12)
+    ]
+    built = build(make_site(tmp_path, cards, theme="readthedocs"), "--strict")
+    assert built.returncode == 0, built.stderr
+    with serve(tmp_path / "site") as base, chromium() as browser:
+        visit = Visit(browser, base + "cards/", width=1280)
+        table, column = visit.page.evaluate(
+            "() => [document.querySelector('table.mltrl-cards').scrollWidth,"
+            " document.querySelector('.rst-content').clientWidth]"
+        )
+        # every column (status, owners, last review, gates) is in view, none scrolled off to the right
+        assert table <= column, (table, column)
+        gates = visit.page.locator("table.mltrl-cards thead th").last.bounding_box()
+        assert gates is not None and gates["x"] + gates["width"] <= 1280
+        visit.check_clean()
