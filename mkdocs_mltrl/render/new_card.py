@@ -159,23 +159,43 @@ def render_new_card(card_id: str, name: str, level: int, owner: str, schema: str
     )
 
 
-def schema_hint(card_dir: Path) -> str:
-    """Where the card's editor hint points, so that it works offline: the schema in the
-    repository (as a relative path) when there is one, else the installed copy."""
-    folder = card_dir.resolve()
+SCHEMA_NAME = "card.schema.json"
+
+
+def published_schema(site_url: str | None, url_prefix: str) -> str | None:
+    """The URL of the card schema the site publishes, when ``site_url`` says where the site is."""
+    if not site_url:
+        return None
+    prefix = f"{url_prefix.strip('/')}/" if url_prefix.strip("/") else ""
+    return f"{site_url.rstrip('/')}/{prefix}schemas/{SCHEMA_NAME}"
+
+
+def schema_hint(card_dir: Path, project: Path, published: str | None) -> tuple[str, Path | None]:
+    """Where a new card's editor hint points, so that it works in every clone of the repository:
+    the schema in the repository (a path relative to the card) when there is one, else the copy
+    the site publishes (``published``), else a copy to write into the project's ``schemas/``
+    folder. Returns the hint and, in the last case, the file to write (see :func:`write_schema`)."""
+    folder, project = card_dir.resolve(), project.resolve()
     for parent in (folder, *folder.parents):
-        candidate = parent / "schemas" / "card.schema.json"
+        candidate = parent / "schemas" / SCHEMA_NAME
         if candidate.is_file():
-            return Path(os.path.relpath(candidate, folder)).as_posix()
-    installed = schema_path("card.schema.json").resolve()
+            return Path(os.path.relpath(candidate, folder)).as_posix(), None
+        if parent == project:
+            break
+    if published:
+        return published, None
+    target = project / "schemas" / SCHEMA_NAME
     try:
-        return (
-            Path(os.path.relpath(installed, folder)).as_posix()
-            if installed.is_relative_to(Path.cwd())
-            else str(installed)
-        )
-    except ValueError:  # another drive
-        return str(installed)
+        return Path(os.path.relpath(target, folder)).as_posix(), target
+    except ValueError:  # the cards on another drive than the project
+        return target.as_uri(), target
+
+
+def write_schema(target: Path) -> None:
+    """Write the card schema to ``target`` for editors' hints (never over an existing file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as handle:
+        handle.write(schema_path(SCHEMA_NAME).read_text(encoding="utf-8"))
 
 
 class ScaffoldError(Exception):
