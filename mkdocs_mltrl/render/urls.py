@@ -18,6 +18,11 @@ class SiteLayout:
 
     prefix: str = "cards"
     directory_urls: bool = True
+    #: Page sources named like documents, ``<prefix>/<id>.md``, so that Markdown links to a card
+    #: read naturally: for a host that writes each page to :meth:`page_dest` whatever its source
+    #: is named (MkDocs). Elsewhere a page's source is ``<prefix>/<id>/index.md``, in the folder of
+    #: its URL: Zensical rewrites every relative link of a page against its source's folder.
+    named_sources: bool = False
 
     def _page(self, folder: str) -> str:
         folder = folder.strip("/")
@@ -28,8 +33,19 @@ class SiteLayout:
     def _join(self, *parts: str) -> str:
         return "/".join(p.strip("/") for p in (self.prefix, *parts) if p.strip("/"))
 
+    def _source(self, folder: str) -> str:
+        # MkDocs reads `index.md` and `README.md` as their folder's page: those two keep the folder form.
+        if self.named_sources and folder.rsplit("/", 1)[-1] not in ("index", "README"):
+            return f"{folder}.md"
+        return f"{folder}/index.md"
+
+    def page_dest(self, src_uri: str) -> str:
+        """The file a page source is written to: ``<folder>/index.html``, whatever the URL style."""
+        stem = src_uri.removesuffix(".md")
+        return f"{stem}.html" if stem == "index" or stem.endswith("/index") else f"{stem}/index.html"
+
     def card_src(self, card_id: str) -> str:
-        return f"{self._join(card_id)}/index.md"
+        return self._source(self._join(card_id))
 
     def card_url(self, card_id: str) -> str:
         return self._page(self._join(card_id))
@@ -42,7 +58,7 @@ class SiteLayout:
 
     def index_page_src(self, number: int) -> str:
         """Page ``number`` of a paged index (page 1 is the index itself)."""
-        return self.index_src() if number == 1 else f"{self._join(PAGES, str(number))}/index.md"
+        return self.index_src() if number == 1 else self._source(self._join(PAGES, str(number)))
 
     def index_page_url(self, number: int) -> str:
         return self.index_url() if number == 1 else self._page(self._join(PAGES, str(number)))
@@ -52,14 +68,14 @@ class SiteLayout:
         return self._join(INDEX_DATA)
 
     def portfolio_src(self) -> str:
-        return f"{self._join('portfolio')}/index.md"
+        return self._source(self._join("portfolio"))
 
     def portfolio_url(self) -> str:
         return self._page(self._join("portfolio"))
 
     def portfolio_part_src(self, part: str, number: int = 1) -> str:
         """Page ``number`` of one of the portfolio's long lists (``part`` is its section's anchor)."""
-        return f"{self._join('portfolio', part, str(number) if number > 1 else '')}/index.md"
+        return self._source(self._join("portfolio", part, str(number) if number > 1 else ""))
 
     def portfolio_part_url(self, part: str, number: int = 1) -> str:
         return self._page(self._join("portfolio", part, str(number) if number > 1 else ""))
