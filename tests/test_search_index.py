@@ -84,7 +84,7 @@ def found(index: dict[str, Any], query: str) -> set[str]:
     words = _terms(query)
     pages = set()
     for doc in index["docs"]:
-        terms = _terms(doc["title"] + " " + doc["text"])
+        terms = _terms(" ".join([doc["title"], doc["text"], *doc.get("tags", [])]))
         if all(any(term.startswith(word) for term in terms) for word in words):
             pages.add(doc["location"].split("#")[0])
     return pages
@@ -148,6 +148,12 @@ def test_a_card_is_one_entry(index: dict[str, Any]):
     for card in CARDS:
         locations = [doc["location"] for doc in index["docs"] if doc["location"].startswith(f"cards/{card['id']}/")]
         assert locations == [f"cards/{card['id']}/"]
+
+
+def test_tags_are_indexed_once_in_materials_tags_field(index: dict[str, Any]):
+    entry = next(doc for doc in index["docs"] if doc["location"] == "cards/VIS-1/")
+    assert entry["tags"] == ["ophthalmology", "triage"]
+    assert not {"ophthalmology", "triage"} & set(_terms(entry["title"] + " " + entry["text"]))
 
 
 def test_what_thousands_of_cards_share_is_not_indexed(index: dict[str, Any]):

@@ -228,15 +228,16 @@ class CardSite:
             return self.index_title, INDEX_ANCHOR, ()
         return card.name, CARD_ANCHOR, card_sections(card)
 
-    def search_html(self, src_uri: str) -> str:
-        """The lean HTML that search plugins index for a page (see :func:`.render.search_html`)."""
+    def search_html(self, src_uri: str, tags: bool = True) -> str:
+        """The lean HTML that search plugins index for a page (see :func:`.render.search_html`);
+        without a card's tags when the search plugin indexes them apart."""
         generated = self._pages[src_uri]
         card = self.portfolio.by_id(generated.card_id) if generated.card_id else None
         if card is None:
             return search_html(self.render(src_uri).html)
         if self.page_cache is None:
-            return card_search_html(card)
-        lean: str = self._kept(("search", card.file, card.packed_source), lambda: card_search_html(card))
+            return card_search_html(card, tags)
+        lean: str = self._kept(("search", card.file, card.packed_source, tags), lambda: card_search_html(card, tags))
         return lean
 
     def content_key(self, src_uri: str) -> tuple[Any, ...] | None:

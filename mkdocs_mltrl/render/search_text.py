@@ -89,10 +89,11 @@ def _words_once(texts: list[str | None], seen: set[str]) -> str:
     return " ".join(out)
 
 
-def card_search_html(card: Card) -> str:
+def card_search_html(card: Card, tags: bool = True) -> str:
     """What search indexes of a card: one entry, titled with its name and id, holding its former
-    ids, its owners' names and e-mail addresses and its tags, then the words of its summary, model,
-    intended and unacceptable use, requirements and risk titles, each word once.
+    ids, its owners' names and e-mail addresses and its tags (unless ``tags`` is false: Material's
+    search indexes a page's tags apart), then the words of its summary, model, intended and
+    unacceptable use, requirements and risk titles, each word once.
 
     The card page shows much more (the checklist questions, table headers, gate descriptions,
     the chart), which every card repeats, and its level, stage, status and reviewers, which
@@ -106,8 +107,8 @@ def card_search_html(card: Card) -> str:
     # every card, and "(VIS-1)" would be looked up as "(vis".
     title = escape(card.name if card.id in card.name.split() else f"{card.name} - {card.id}")
     people = [part for p in card.owners for part in (p.name, p.email) if part]
-    head = " ".join(escape(part) for part in (*card.aliases, *people, *card.tags))
-    seen = {word.strip(_TRIM).lower() for word in f"{title} {head}".split()}
+    head = " ".join(escape(part) for part in (*card.aliases, *people, *(card.tags if tags else ())))
+    seen = {word.strip(_TRIM).lower() for word in f"{title} {head} {' '.join(card.tags)}".split()}
     texts = [card.summary, card.model, card.intended_use, card.unacceptable_use]
     texts += [r.text for r in card.sorted_requirements] + [r.title for r in card.risks]
     words = _words_once(texts, seen)

@@ -278,7 +278,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
     @event_priority(100)  # before search plugins: they index the lean text of generated pages
     def _lean_for_search(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
         if self.site is not None and self.site.is_page(page.file.src_uri):
-            page.content = self.site.search_html(page.file.src_uri)
+            # Material's search indexes a page's tags as a field of their own: not again in its text
+            apart = bool(page.meta.get("tags")) and _indexes_tags(config)
+            page.content = self.site.search_html(page.file.src_uri, tags=not apart)
         return context
 
     @event_priority(-100)  # after search plugins: the theme renders the full page
@@ -336,6 +338,13 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             if value and self._path(value).exists():
                 server.watch(str(self._path(value)))
         return server
+
+
+def _indexes_tags(config: Any) -> bool:
+    """Whether the site's search plugin indexes the tags of a page's metadata (Material's does)."""
+    plugins = config.plugins
+    search = plugins.get("material/search") or plugins.get("search")
+    return search is not None and type(search).__module__.startswith("material.")
 
 
 def _written(files: Files) -> dict[str, str]:
