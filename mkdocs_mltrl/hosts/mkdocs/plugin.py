@@ -61,6 +61,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.base = Path.cwd()
         self.command = "build"
         self.processes = 1
+        self.tags_plugin = False  # Material's tags plugin is on: card pages carry their tags
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -77,6 +78,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             return config  # mkdocs-static-i18n builds each further language with the same config
         self.configured = config
         self.base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        self.tags_plugin = any(type(p).__module__.startswith("material.plugins.tags") for p in config.plugins.values())
         options = self.config
         settings = Settings(
             cards_dir=self._path(options.cards_dir),
@@ -246,9 +248,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if not self.config.enabled or self.site is None or not self.site.is_page(page.file.src_uri):
             return markdown
         page.meta["title"] = self.site.title(page.file.src_uri)
-        tags = self.site.tags(page.file.src_uri)
+        tags = self.site.tags(page.file.src_uri) if self.tags_plugin else []
         if tags:  # Material's tags plugin lists the page under them, next to the site's other pages
-            page.meta["tags"] = tags
+            page.meta["tags"] = tags  # (only then: Material's search ranks a page's tags above all)
         page.render = _nothing_to_convert.__get__(page)  # the plugin renders this page (see below)
         kind = self.site.kind(page.file.src_uri)
         if kind in ("index", "index-page"):
