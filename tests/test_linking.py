@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def cards() -> list[dict]:
     return [
         complete_card("R02.1", level=4, name="Optimiser <fast>", aliases=["OLD-1", "bo.v0"], components=["P13.2"],
-                      history=history(("2021-01-01", "start", 4))),
+                      history=history(("2021-01-01", "start", 4)), license="MIT OR Apache-2.0"),
         complete_card("P13.2", level=9, name="Forecasts"),
         complete_card("R5", level=1, status="paused", history=history(("2021-01-01", "start", 1), ("2021-02-01", "pause", 1))),
     ]  # fmt: skip
@@ -86,6 +86,7 @@ def test_cards_json_matches_the_cards_and_its_schema(built: tuple[Path, bool]):
     assert r["owners"] == ["Ada Example"] and r["last_review"] == "2021-01-01"
     assert r["gates"] == {"met": True, "missing": []}
     assert by_id["R5"]["status"] == "paused"
+    assert r["license"] == "MIT OR Apache-2.0" and by_id["P13.2"]["license"] is None
     for card in export["cards"]:
         path = card["url"].removeprefix("https://wiki.example.org/ml/")
         assert (site / path).is_file() or (site / path / "index.html").is_file()
@@ -158,3 +159,16 @@ def test_new_card_validates_builds_and_refuses_conflicts(tmp_path: Path):
     for bad in ("a/b", "../x", "has space", "-lead", "assets"):
         result = mltrl("new", bad, "--name", "x")
         assert result.returncode == 2 and "Traceback" not in result.stderr, bad
+
+
+def test_card_page_states_the_licence(built: tuple[Path, bool]):
+    site, directory_urls = built
+    suffix = "" if directory_urls else "index.html"
+    rows = {
+        card_id: {
+            tr.th.get_text(): tr.td for tr in page(site, f"cards/{card_id}/{suffix}").select("table.mltrl-summary tr")
+        }
+        for card_id in ("R02.1", "P13.2")
+    }
+    assert rows["R02.1"]["Licence"].code.get_text() == "MIT OR Apache-2.0"
+    assert rows["P13.2"]["Licence"].get_text() == "not stated"

@@ -128,6 +128,10 @@ CASES: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
         [complete_card("A", level=8, components=["B"]), complete_card("B", level=3)],
         [complete_card("A", level=3, components=["B", {"name": "Ext", "level": 5}]), complete_card("B", level=3)],
     ),
+    "MLTRL021": (
+        [complete_card(license="(MIT OR Apache-2.0")],
+        [complete_card(license="(MIT OR Apache-2.0) AND BSD-3-Clause")],
+    ),
 }
 
 

@@ -288,6 +288,16 @@ def hostile_cases() -> dict[str, tuple[str, bool]]:
             dump(_card(history=[{"date": "2021-01-01", "event": "start", "level": 4, "switchback": "review"}])),
             False,
         ),
+        "license-id": (dump(_card(license="Apache-2.0")), True),
+        "license-expression": (
+            dump(_card(license="(MIT OR Apache-2.0) AND GPL-2.0-or-later WITH Classpath-exception-2.0")),
+            True,
+        ),
+        "license-ref": (dump(_card(license="LicenseRef-internal-1")), True),
+        "license-words": (dump(_card(license="Apache 2.0")), False),
+        "license-lower-operator": (dump(_card(license="MIT or Apache-2.0")), False),
+        "license-trailing-newline": (dump(_card(license="MIT\n")), False),
+        "license-empty": (dump(_card(license="")), False),
         "mltrl-2": (dump(_card(mltrl=2)), False),
         "component-without-level": (dump(_card(components=[{"name": "Ext"}])), True),
         "component-without-name": (dump(_card(components=[{"level": 2}])), False),
@@ -418,6 +428,18 @@ def _adversarial_cards() -> dict[str, tuple[str, str]]:
             load_schema("card.schema.json")["properties"]["ethics"]["properties"]["answers"]["propertyNames"][
                 "pattern"
             ],
+        ),
+        "license": (
+            _text(_card(license="MIT"), "license: MIT", "license: " + json.dumps("A AND " * (n // 6) + "A B")),
+            load_schema("card.schema.json")["properties"]["license"]["pattern"],
+        ),
+        "license-parentheses": (
+            _text(
+                _card(license="MIT"),
+                "license: MIT",
+                "license: " + json.dumps("(" * (n // 2) + "A" + ")" * (n // 2 - 10) + "!"),
+            ),
+            load_schema("card.schema.json")["properties"]["license"]["pattern"],
         ),
         "text": (with_value("A technology that does one thing well.", "a" * n + "\u00e9"), CONTROL_FREE),
         "waiver-gate": (

@@ -50,6 +50,7 @@ class Card:
     links: dict[str, str] = field(default_factory=dict)
     components: tuple[ComponentRef, ...] = ()
     versions: dict[str, str] = field(default_factory=dict)
+    license: str | None = None  # an SPDX licence expression
     requirements: tuple[Requirement, ...] = ()
     risks: tuple[Risk, ...] = ()
     model: str | None = None
@@ -201,6 +202,7 @@ def card_from_data(
         links=dict(data.get("links") or {}),
         components=tuple(components),
         versions=dict(data.get("versions") or {}),
+        license=data.get("license"),
         requirements=tuple(
             Requirement(
                 id=r["id"],

@@ -1,4 +1,4 @@
-"""The MLTRL rules beyond the schema (MLTRL001-020), declared as one table of predicates."""
+"""The MLTRL rules beyond the schema (MLTRL001-021), declared as one table of predicates."""
 
 from __future__ import annotations
 
@@ -292,6 +292,17 @@ def _system_level(card: Card, ctx: RuleContext) -> Report:
         )
 
 
+def _licence_parentheses(card: Card, ctx: RuleContext) -> Report:
+    """The schema checks an SPDX expression's words; whether its parentheses pair up is checked here."""
+    depth = 0
+    for char in card.license or "":
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            break
+    if depth:
+        yield ("license",), f"the parentheses of licence expression '{card.license}' do not pair up"
+
+
 RULES: tuple[Rule, ...] = (
     Rule("MLTRL001", Severity.ERROR, "two cards share an `id` or alias (case-insensitive)", _duplicate_ids),
     Rule("ID001", Severity.ERROR, "an id or alias is a name the site reserves for its own pages", _reserved_ids),
@@ -348,6 +359,9 @@ RULES: tuple[Rule, ...] = (
         Severity.INFO,
         "the card's level is above its system level (the lowest level of its parts)",
         _system_level,
+    ),
+    Rule(
+        "MLTRL021", Severity.ERROR, "the parentheses of the `license` expression do not pair up", _licence_parentheses
     ),
 )
 

@@ -26,6 +26,10 @@ MESSAGES: dict[str, dict[str, dict[str, str]]] = {
     "card.schema.json": {
         "/properties/mltrl": {"errorMessage": "`mltrl` is the card format version and must be 1"},
         "/properties/ethics/properties/answers/propertyNames": {"patternErrorMessage": _CHECKLIST_ID},
+        "/properties/license": {
+            "patternErrorMessage": 'not an SPDX licence expression: write an SPDX id such as "Apache-2.0", or ids'
+            ' joined by " AND ", " OR " and " WITH " (upper case, one space apart), e.g. "MIT OR Apache-2.0"'
+        },
         "/$defs/cardId": {
             "patternErrorMessage": "an id starts with a letter or digit and holds only letters, digits, '.', '_'"
             " and '-' (at most 64 characters)"

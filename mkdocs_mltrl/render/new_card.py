@@ -93,6 +93,7 @@ data:
 
 _OTHER_FIELDS = """# status: active                     # active, paused or retired
 # tags: [vision, research]
+# license: Apache-2.0                  # an SPDX licence expression, e.g. "MIT OR Apache-2.0"
 # links: {project: https://wiki.example.org/..., requirements: https://wiki.example.org/...}
 # components: [R01.2]                  # ids of other cards, or {name, level, link} for external parts
 # caveats: [Known edge cases and recommendations.]"""

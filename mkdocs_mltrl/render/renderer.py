@@ -229,6 +229,7 @@ class Renderer:
                     "badge": self.absolute(self.layout.badge(card.id)),
                     "last_review": card.last_review_date,
                     "gates": {"met": report.passed, "missing": [g.code for g in report.missing]},
+                    "license": card.license,
                 }
             )
         return {"generator": f"mkdocs-mltrl {__version__}", "site_url": self.site_url, "cards": cards}

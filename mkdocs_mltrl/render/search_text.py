@@ -91,7 +91,7 @@ def _words_once(texts: list[str | None], seen: set[str]) -> str:
 
 def card_search_html(card: Card) -> str:
     """What search indexes of a card, in three entries. The card itself, titled with its name and
-    id: its aliases, owners and reviewers (names and e-mail addresses), tags, level and status, its
+    id: its aliases, owners and reviewers (names and e-mail addresses), tags, licence, level and status, its
     summary as written, then the other words of its model and intended use; its requirements; its
     risks. Each entry holds a word once.
 
@@ -104,7 +104,7 @@ def card_search_html(card: Card) -> str:
     # (search splits words at spaces and hyphens only, so "(VIS-1)" would be looked up as "(vis").
     title = escape(card.name if card.id in card.name.split() else f"{card.name} · {card.id}")
     people = [part for p in (*card.owners, *card.reviewers) for part in (p.name, p.email) if part]
-    head = " ".join(escape(part) for part in (*card.aliases, *people, *card.tags))
+    head = " ".join(escape(part) for part in (*card.aliases, *people, *card.tags, *filter(None, [card.license])))
     head += f" {escape(card.level_info.name)} {escape(card.stage)} {escape(card.status)}"
     summary = " ".join(_plain(card.summary).split())
     seen = {word.strip(_TRIM).lower() for word in f"{title} {head} {summary}".split()}
