@@ -87,9 +87,15 @@ def test_cards_json_matches_the_cards_and_its_schema(built: tuple[Path, bool]):
     assert r["gates"] == {"met": True, "missing": []}
     assert by_id["R5"]["status"] == "paused"
     assert r["license"] == "MIT OR Apache-2.0" and by_id["P13.2"]["license"] is None
+    assert r["exports"] == {
+        "cyclonedx": "https://wiki.example.org/ml/cards/R02.1/R02.1.cdx.json",
+        "huggingface": "https://wiki.example.org/ml/cards/R02.1/README.hf.txt",
+    }
     for card in export["cards"]:
         path = card["url"].removeprefix("https://wiki.example.org/ml/")
         assert (site / path).is_file() or (site / path / "index.html").is_file()
+        for url in card["exports"].values():
+            assert (site / url.removeprefix("https://wiki.example.org/ml/")).is_file()
 
 
 def test_schemas_are_published_unchanged(built: tuple[Path, bool]):
@@ -172,3 +178,30 @@ def test_card_page_states_the_licence(built: tuple[Path, bool]):
     }
     assert rows["R02.1"]["Licence"].code.get_text() == "MIT OR Apache-2.0"
     assert rows["P13.2"]["Licence"].get_text() == "not stated"
+
+
+def test_card_page_offers_its_exports_built_with_the_site(built: tuple[Path, bool]):
+    from huggingface_hub import ModelCard
+
+    from mkdocs_mltrl.interop.cyclonedx import check_bom
+
+    site, directory_urls = built
+    suffix = "" if directory_urls else "index.html"
+    for card in cards():
+        soup = page(site, f"cards/{card['id']}/{suffix}")
+        links = {a.get_text(): a for a in soup.select("td.mltrl-export a")}
+        assert set(links) == {"CycloneDX ML-BOM", "Hugging Face model card"}
+        folder = site / "cards" / card["id"]
+        bom = json.loads((folder / links["CycloneDX ML-BOM"]["href"]).read_text(encoding="utf-8"))
+        assert check_bom(bom) == []
+        component = bom["components"][0]
+        assert component["name"] == card["name"] and component["externalReferences"][0] == {
+            "type": "documentation",
+            "url": f"https://wiki.example.org/ml/cards/{card['id']}/{suffix}",
+            "comment": "TRL Card",
+        }
+        assert links["CycloneDX ML-BOM"].has_attr("download")
+        readme = links["Hugging Face model card"]
+        assert readme["download"] == "README.md"
+        hub = ModelCard((folder / readme["href"]).read_text(encoding="utf-8"))
+        assert [(r.metric_name, r.metric_value) for r in hub.data.eval_results] == [("Accuracy", 0.93)]

@@ -26,6 +26,8 @@ class Settings:
     gates: GateMode = GateMode.WARN
     url_prefix: str = "cards"
     site_url: str | None = None
+    #: ``use_directory_urls`` of mkdocs.yml: card pages at ``<id>/`` (else ``<id>/index.html``).
+    directory_urls: bool = True
     stale_after_days: int = 180
     stages: dict[int, str] = field(default_factory=dict)
     templates_dir: Path | None = None
@@ -120,6 +122,7 @@ def settings_from_config(config_file: Path) -> Settings | None:
         gates=gates,
         url_prefix=str(options.get("url_prefix", "cards")).strip("/"),
         site_url=config.get("site_url") or None,
+        directory_urls=config.get("use_directory_urls", True) is not False,
         stale_after_days=int(options.get("stale_after_days", 180)),
         stages=stages,
         templates_dir=base / str(templates) if templates else None,

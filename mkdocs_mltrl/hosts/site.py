@@ -17,11 +17,12 @@ from ..core.portfolio import CardCache, CardPathError, Portfolio, load_portfolio
 from ..core.programme import lift
 from ..core.resources import schema_path
 from ..core.workers import Ahead, parallel
+from ..interop.publish import export_text
 from ..render.renderer import RenderedPage, Renderer
 from ..render.search_text import card_search_html, search_html
 from ..render.sections import CARD_ANCHOR, INDEX_ANCHOR, PORTFOLIO_ANCHOR, PORTFOLIO_SECTIONS, card_sections
 from ..render.templates import templates_signature
-from ..render.urls import SiteLayout
+from ..render.urls import EXPORT_FORMATS, SiteLayout
 from .settings import Settings
 
 ASSETS = ("mltrl.css", "mltrl.js")
@@ -86,6 +87,7 @@ class CardSite:
                 GeneratedFile(layout.redirect_src(alias), renderer.redirect(card, alias), "static", card.id)
                 for alias in card.aliases
             ]
+        out += self._export_files()
         out.append(
             GeneratedFile(
                 layout.export("cards.json"),
@@ -97,6 +99,16 @@ class CardSite:
         out += [GeneratedFile(layout.schema(name), schema_text(name), "static") for name in PUBLISHED_SCHEMAS]
         out += self._local_files()
         self._pages = {f.src_uri: f for f in out if f.kind in PAGE_KINDS}
+        return out
+
+    def _export_files(self) -> list[GeneratedFile]:
+        """Each card as a CycloneDX BOM and a Hugging Face model card, beside its page."""
+        out = []
+        for card in self.portfolio.cards:
+            page_url = self.renderer.absolute(self.layout.card_url(card.id)) if self.renderer.site_url else None
+            for name in EXPORT_FORMATS:
+                text = export_text(self.portfolio, card, name, page_url)
+                out.append(GeneratedFile(self.layout.card_export(card.id, name), text, "static", card.id))
         return out
 
     def _local_files(self) -> list[GeneratedFile]:

@@ -24,7 +24,7 @@ from .colours import LIGHT_PALETTE, STAGE_COLOURS, stage_colour
 from .component_graph import component_graph
 from .sections import CARD_ANCHOR, DEFAULT_DEBRIEF, INDEX_ANCHOR, PORTFOLIO_ANCHOR, PORTFOLIO_SECTIONS, card_sections
 from .templates import environment
-from .urls import SiteLayout, relative_url
+from .urls import EXPORT_FORMATS, SiteLayout, relative_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +112,7 @@ class Renderer:
             anchor=CARD_ANCHOR,
             embed=self.embed_snippets(card),
             badge_href=relative_url(page_url, self.layout.badge(card.id)),
+            exports={f: relative_url(page_url, self.layout.card_export(card.id, f)) for f in EXPORT_FORMATS},
             **self._common(page_url),
         )
         return RenderedPage(card.name, CARD_ANCHOR, rewrite(html, self.local_links(card)), sections)
@@ -230,6 +231,7 @@ class Renderer:
                     "last_review": card.last_review_date,
                     "gates": {"met": report.passed, "missing": [g.code for g in report.missing]},
                     "license": card.license,
+                    "exports": {f: self.absolute(self.layout.card_export(card.id, f)) for f in EXPORT_FORMATS},
                 }
             )
         return {"generator": f"mkdocs-mltrl {__version__}", "site_url": self.site_url, "cards": cards}

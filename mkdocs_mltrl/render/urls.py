@@ -6,6 +6,9 @@ import posixpath
 from dataclasses import dataclass
 from urllib.parse import quote
 
+#: The formats each card is published in beside its page (see :meth:`SiteLayout.card_export`).
+EXPORT_FORMATS = ("cyclonedx", "huggingface")
+
 
 @dataclass(frozen=True, slots=True)
 class SiteLayout:
@@ -46,6 +49,13 @@ class SiteLayout:
 
     def badge(self, card_id: str) -> str:
         return self._join(card_id, "badge.svg")
+
+    def card_export(self, card_id: str, format_name: str) -> str:
+        """A file the card page offers for download, beside the page: the CycloneDX BOM
+        (``<id>.cdx.json``, as CycloneDX names BOM files) or the Hugging Face model card
+        (``README.hf.txt``: a ``.md`` file would be built into a page; the link saves it as README.md)."""
+        name = f"{card_id}.cdx.json" if format_name == "cyclonedx" else "README.hf.txt"
+        return self._join(card_id, name)
 
     def redirect_src(self, old_id: str) -> str:
         """A static HTML file at the old URL of a renamed card."""
