@@ -26,7 +26,7 @@ SHIPPED = [ROOT / "cards", ROOT / "examples" / "site" / "cards"]
 
 
 def options(source: str, **more: Any) -> ImportOptions:
-    return ImportOptions(source=source, owners=(OWNER,), today=TODAY, **more)
+    return ImportOptions(source=source, default_owners=(OWNER,), today=TODAY, **more)
 
 
 def import_hf(path: Path, **more: Any) -> dict[str, Any]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
 from pathlib import Path
 
 from ..core.gates.gate_set import GateMode
 from ..core.portfolio import CardPathError, display_path, load_portfolio
 from ..hosts.settings import ConfigError
 from ..render.new_card import ScaffoldError, create_card, render_new_card, schema_hint
-from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Commands, config_options, fail, settings_of
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Commands, config_options, fail, git_owner, settings_of
 
 
 def add_parser(commands: Commands) -> None:
@@ -32,20 +31,6 @@ def add_parser(commands: Commands) -> None:
     new.set_defaults(run=run)
 
 
-def _git_owner() -> str:
-    def get(key: str) -> str:
-        try:
-            done = subprocess.run(["git", "config", key], capture_output=True, text=True, timeout=10)
-        except (OSError, subprocess.SubprocessError):
-            return ""
-        return done.stdout.strip()
-
-    name, email = get("user.name"), get("user.email")
-    if not name:
-        return "Owner Name"
-    return f"{name} <{email}>" if email and "<" not in name else name
-
-
 def run(args: argparse.Namespace) -> int:
     try:
         settings = settings_of(args)
@@ -55,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
             portfolio, _ = load_portfolio([folder], settings.checklist, GateMode.OFF)
             for card in portfolio.cards if portfolio else ():
                 taken.update(key.lower() for key in (card.id, *card.aliases))
-        text = render_new_card(args.id, args.name, args.level, args.owner or _git_owner(), schema_hint(folder))
+        text = render_new_card(args.id, args.name, args.level, args.owner or git_owner(), schema_hint(folder))
         path = create_card(folder, args.id, text, taken)
     except ScaffoldError as exc:
         return fail(exc, EXIT_USAGE if exc.usage else EXIT_FINDINGS)

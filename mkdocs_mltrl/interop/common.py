@@ -35,7 +35,8 @@ class ImportOptions:
     """What the command line says about the card to write."""
 
     source: str  #: the source file, as the history's first event names it
-    owners: tuple[str, ...] = ()  #: used when the source names none
+    owners: tuple[str, ...] = ()  #: the card's owners, whoever the source names (``--owner``)
+    default_owners: tuple[str, ...] = ()  #: the owners when neither ``owners`` nor the source names any
     level: int = 0
     card_id: str | None = None
     name: str | None = None

@@ -115,7 +115,8 @@ def card_from_hf(text: str, options: ImportOptions, fallback_name: str | None = 
     """A card from a model card's text. ``fallback_name`` names the model when neither the
     model-index nor the body's title does (the folder of a README.md)."""
     hub = require("huggingface_hub", "Importing a Hugging Face model card")
-    if not options.owners:
+    owners = list(options.owners or options.default_owners)
+    if not owners:
         raise ConversionError("a Hugging Face model card names no owners: pass --owner", NOT_CONVERTIBLE)
     notes: list[str] = []
     with _quiet(hub):
@@ -169,7 +170,7 @@ def card_from_hf(text: str, options: ImportOptions, fallback_name: str | None = 
         "name": name,
         "level": options.level,
         "summary": summary,
-        "owners": list(options.owners),
+        "owners": owners,
         "license": licence,
         "tags": tags,
         "model": join_blocks(model_blocks),

@@ -17,8 +17,6 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from jsonschema import Draft7Validator
-
 from ..core.clock import build_date
 from .common import TRADE_OFF, ImportOptions, ImportResult, import_event
 from .licences import spdx_expression
@@ -61,6 +59,8 @@ def schema_version_of(data: Any) -> str:
     stated = data.get("schema_version")
     if stated is not None and stated not in VERSIONS:
         raise ConversionError(f"schema_version {stated!r} is not one of {', '.join(VERSIONS)}", NOT_VALID)
+    from jsonschema import Draft7Validator  # here: a second to import with the extra's format packages
+
     problems: list[str] = []
     for version in [stated] if stated else ["0.0.2", "0.0.1"]:
         found = sorted(Draft7Validator(toolkit_schema(version)).iter_errors(data), key=lambda e: list(e.absolute_path))
@@ -122,8 +122,7 @@ def card_from_mct(data: Any, options: ImportOptions, fallback_name: str | None =
         people += [named] if named else []
         if owner.get("contact") and "<" not in named:
             x_mct["owners"] = owners  # a contact that is not an e-mail address: all kept as written
-    if not people:
-        people = list(options.owners)
+    people = list(options.owners) or people or list(options.default_owners)
     if not people:
         raise ConversionError("the model card names no owners: pass --owner", NOT_CONVERTIBLE)
 
