@@ -19,9 +19,11 @@ from .interop_helpers import HF_CARDS, MCT_CARDS, import_hf, import_mct, kept, o
 from .test_hostile import hostile_card
 
 
-def every_card(tmp_path: Path) -> list[tuple[Portfolio, Card]]:
+@pytest.fixture(scope="module")
+def every_card(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Portfolio, Card]]:
     """The project's cards, the example site's, hostile and complete cards at every level, and
     every fixture imported."""
+    tmp_path = tmp_path_factory.mktemp("every")
     made = [hostile_card("H1"), *(complete_card(f"L{n}", level=n, license="MIT OR Apache-2.0") for n in range(10))]
     made.append(complete_card("T1", level=3, target={"level": 5, "date": "2030-01-01"}, components=["L1", {"name": "Ext"}],
                               history=history(("2021-01-01", "start", 3))))  # fmt: skip
@@ -30,9 +32,9 @@ def every_card(tmp_path: Path) -> list[tuple[Portfolio, Card]]:
     return [(p, c) for p in portfolios for c in p.cards]
 
 
-def test_every_card_is_a_valid_cyclonedx_1_6_bom(tmp_path: Path):
+def test_every_card_is_a_valid_cyclonedx_1_6_bom(every_card: list[tuple[Portfolio, Card]]):
     checked = 0
-    for portfolio, card in every_card(tmp_path):
+    for portfolio, card in every_card:
         text = export_text(portfolio, card, "cyclonedx", f"https://wiki.example.org/cards/{card.id}/")
         assert check_export(text, "cyclonedx") == [], card.id
         bom = json.loads(text)
@@ -89,8 +91,8 @@ def test_the_strict_validator_refuses_what_the_schema_refuses(tmp_path: Path):
     assert check_export(json.dumps(bom), "cyclonedx")  # strict: no property the schema does not name
 
 
-def test_every_card_is_a_hugging_face_card_with_its_metric_values(tmp_path: Path):
-    for portfolio, card in every_card(tmp_path):
+def test_every_card_is_a_hugging_face_card_with_its_metric_values(every_card: list[tuple[Portfolio, Card]]):
+    for portfolio, card in every_card:
         text = export_text(portfolio, card, "huggingface")
         assert check_export(text, "huggingface") == [], card.id
         hub = ModelCard(text)
@@ -105,9 +107,11 @@ def test_every_card_is_a_hugging_face_card_with_its_metric_values(tmp_path: Path
         assert hub.text.lstrip().startswith(f"# {' '.join(card.name.split())}\n")
 
 
-def test_a_round_trip_through_hugging_face_keeps_name_summary_datasets_and_metric_values(tmp_path: Path):
+def test_a_round_trip_through_hugging_face_keeps_name_summary_datasets_and_metric_values(
+    every_card: list[tuple[Portfolio, Card]], tmp_path: Path
+):
     compared = 0
-    for portfolio, card in every_card(tmp_path):
+    for portfolio, card in every_card:
         back = card_from_hf(export_text(portfolio, card, "huggingface"), options("README.md")).card
         assert kept(back) == kept(card), card.id
         again = portfolio_of(tmp_path / "again", [back])
@@ -122,3 +126,31 @@ def test_a_licence_the_hub_names_survives_a_round_trip(tmp_path: Path, licence: 
     portfolio = portfolio_of(tmp_path / "c", [complete_card("C1", level=1, license=licence)])
     back = card_from_hf(export_text(portfolio, portfolio.cards[0], "huggingface"), options("README.md")).card
     assert back["license"] == licence
+
+
+def test_a_server_keeps_the_exports_of_unchanged_cards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from mkdocs_mltrl.hosts import site as site_module
+    from mkdocs_mltrl.hosts.site import CardSite
+    from mkdocs_mltrl.render.urls import SiteLayout
+
+    made: list[tuple[str, str]] = []
+    real = site_module.export_text
+
+    def counted(portfolio: Portfolio, card: Card, name: str, *more: object) -> str:
+        made.append((card.id, name))
+        return real(portfolio, card, name, *more)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(site_module, "export_text", counted)
+    cache: dict[tuple[object, ...], object] = {}
+    cards = [complete_card("C1", level=2), complete_card("C2", level=3)]
+    first = CardSite(portfolio_of(tmp_path / "a", cards), SiteLayout(), page_cache=cache).files()
+    assert sorted(made) == [("C1", "cyclonedx"), ("C1", "huggingface"), ("C2", "cyclonedx"), ("C2", "huggingface")]
+    made.clear()
+    cards[1]["summary"] = "Changed."
+    site = CardSite(portfolio_of(tmp_path / "a", cards), SiteLayout(), page_cache=cache)
+    again = site.files()
+    assert sorted(made) == [("C2", "cyclonedx"), ("C2", "huggingface")]  # C1 is unchanged: kept
+    texts = {f.src_uri: f.content for f in first}
+    assert [f.content == texts[f.src_uri] for f in again if f.src_uri.startswith("cards/C1/C1.")] == [True]
+    site.forget_unused()
+    assert len([k for k in cache if k[0] == "export"]) == 4

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..core.analytics import DEFAULT_STALE_AFTER_DAYS, portfolio_report
 from ..core.card import Card
 from ..core.card_text import chrome_title
+from ..core.clock import build_date
 from ..core.findings import Finding, Severity
 from ..core.levels import LevelTable
 from ..core.portfolio import CardCache, CardPathError, Portfolio, load_portfolio
@@ -18,6 +20,7 @@ from ..core.programme import lift
 from ..core.resources import schema_path
 from ..core.workers import Ahead, parallel
 from ..interop.publish import export_text
+from ..interop.readiness import readiness_of
 from ..render.renderer import RenderedPage, Renderer
 from ..render.search_text import card_search_html, search_html
 from ..render.sections import CARD_ANCHOR, INDEX_ANCHOR, PORTFOLIO_ANCHOR, PORTFOLIO_SECTIONS, card_sections
@@ -102,12 +105,17 @@ class CardSite:
         return out
 
     def _export_files(self) -> list[GeneratedFile]:
-        """Each card as a CycloneDX BOM and a Hugging Face model card, beside its page."""
+        """Each card as a CycloneDX BOM and a Hugging Face model card, beside its page; a server
+        keeps them for the next rebuild while the card, its readiness and the date are the same."""
         out = []
+        today = build_date()
         for card in self.portfolio.cards:
             page_url = self.renderer.absolute(self.layout.card_url(card.id)) if self.renderer.site_url else None
+            facts = readiness_of(self.portfolio, card)
             for name in EXPORT_FORMATS:
-                text = export_text(self.portfolio, card, name, page_url)
+                make = partial(export_text, self.portfolio, card, name, page_url, facts)
+                key = ("export", name, card.file, card.packed_source, facts, page_url, today)
+                text: str = make() if self.page_cache is None else self._kept(key, make)
                 out.append(GeneratedFile(self.layout.card_export(card.id, name), text, "static", card.id))
         return out
 

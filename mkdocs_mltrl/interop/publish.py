@@ -10,19 +10,22 @@ from ..core.clock import build_date
 from ..core.portfolio import Portfolio
 from .cyclonedx import bom, bom_text, check_bom
 from .hf_export import check_readme, readme
-from .readiness import readiness_of
+from .readiness import Readiness, readiness_of
 
 #: The export formats, by the name the command line and ``cards.json`` use.
 FORMATS = ("cyclonedx", "huggingface")
 
 
-def export_text(portfolio: Portfolio, card: Card, format_name: str, page_url: str | None = None) -> str:
+def export_text(
+    portfolio: Portfolio, card: Card, format_name: str, page_url: str | None = None, facts: Readiness | None = None
+) -> str:
     """The text of ``card`` in a format: a CycloneDX BOM (JSON), or a Hugging Face README.md.
-    ``page_url`` is the card page's absolute URL, when the site's ``site_url`` is known.
+    ``page_url`` is the card page's absolute URL, when the site's ``site_url`` is known; ``facts``
+    the card's readiness, when the caller has it already.
 
     The BOM is dated with the build date (``SOURCE_DATE_EPOCH`` when set), so that the same card
     gives the same file all day, whichever host builds it."""
-    readiness = readiness_of(portfolio, card)
+    readiness = facts or readiness_of(portfolio, card)
     if format_name == "cyclonedx":
         when = _dt.datetime.combine(build_date(), _dt.time(), _dt.timezone.utc)
         return bom_text(bom(card, readiness, page_url, when))
