@@ -105,8 +105,14 @@ def test_import_refuses_to_overwrite_or_to_reuse_an_id(tmp_path: Path):
         ),
         ("hf", "---\nlicense: [mit\n---\n# M\n", "x.src:2:14: error IMPORT002 the front matter is not YAML", 1),
         ("hf", b"\xff\xfe# M\n", "x.src:1:1: error IMPORT001 the file is not UTF-8", 2),
+        (
+            "mct",
+            '{"x": ' + "[" * 50000 + "]" * 50000 + "}",
+            "x.src:1:1: error IMPORT002 values are nested too deeply",
+            1,
+        ),
     ],
-    ids=["not-json", "unknown-version", "template", "yaml", "not-utf8"],
+    ids=["not-json", "unknown-version", "template", "yaml", "not-utf8", "too-deep"],
 )
 def test_import_errors_say_where_with_a_stable_code(
     tmp_path: Path, kind: str, content: str | bytes, expected: str, status: int

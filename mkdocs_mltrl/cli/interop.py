@@ -112,6 +112,9 @@ def _import(args: argparse.Namespace) -> int:
         result = _convert(args.source_format, text, options, fallback)
     except MissingExtraError as exc:
         return fail(exc)
+    except RecursionError:  # a cyclic or absurdly deep document: JSON and YAML readers recurse
+        print(f"{shown}:1:1: error IMPORT002 values are nested too deeply to read", file=sys.stderr)
+        return EXIT_FINDINGS
     except ConversionError as exc:
         print(f"{shown}:{exc.line}:{exc.column}: error {exc.code} {exc}", file=sys.stderr)
         return EXIT_FINDINGS
@@ -152,7 +155,10 @@ def _write_card(result: ImportResult, out: Path | None) -> int:
             return fail(
                 f"a card with id '{card['id']}' (or that alias) already exists in {folder}: pass --id", EXIT_FINDINGS
             )
-    text = dump_card(card, schema_hint(folder))
+    try:
+        text = dump_card(card, schema_hint(folder))
+    except RecursionError:
+        return fail("the imported card nests values too deeply to write; nothing was written", EXIT_FINDINGS)
     shown = display_path(out) if out is not None else "<stdout>"
     findings = check_card_text(text, shown, card["id"])
     errors = [f for f in findings if f.severity is Severity.ERROR]
@@ -184,11 +190,8 @@ def _ids_in(folder: Path) -> set[str]:
     if not folder.is_dir():
         return set()
     portfolio, _ = load_portfolio([folder], gates=GateMode.OFF)
-    return (
-        {key.lower() for card in portfolio.cards if portfolio for key in (card.id, *card.aliases)}
-        if portfolio
-        else set()
-    )
+    cards = portfolio.cards if portfolio is not None else []
+    return {key.lower() for card in cards for key in (card.id, *card.aliases)}
 
 
 # --- export ----------------------------------------------------------------------------------------
