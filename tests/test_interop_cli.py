@@ -16,6 +16,7 @@ from huggingface_hub import ModelCard
 
 from mkdocs_mltrl.interop.cyclonedx import check_bom
 
+from .browser import Visit, chromium, needs_browser, serve
 from .cards import complete_card, write
 from .interop_helpers import FIXTURES, ROOT
 
@@ -191,3 +192,24 @@ def test_without_the_extra_the_commands_say_what_to_install_and_the_site_still_b
     ]
     for path in exports:
         assert (site / "site" / path).read_bytes() == (example / "site" / path).read_bytes(), path
+
+
+@needs_browser
+def test_a_reader_downloads_both_exports_from_the_card_page(example: Path):
+    with serve(example / "site") as base, chromium() as browser:
+        visit = Visit(browser, base + "cards/R02.1/")
+        row = visit.page.locator("tr.mltrl-export-row")
+        assert row.locator("th").inner_text() == "Export" and row.is_visible()
+        saved = {}
+        for label in ("CycloneDX ML-BOM", "Hugging Face model card"):
+            with visit.page.expect_download() as download:
+                row.get_by_text(label).click()
+            saved[download.value.suggested_filename] = Path(download.value.path()).read_bytes()
+        folder = example / "site" / "cards" / "R02.1"
+        assert saved == {
+            "R02.1.cdx.json": (folder / "R02.1.cdx.json").read_bytes(),
+            "README.md": (folder / "README.hf.txt").read_bytes(),
+        }
+        visit.page.emulate_media(media="print")  # links are no use on paper
+        assert not row.is_visible()
+        assert visit.failed == []  # (the example's repo_url makes Material ask GitHub, offline here)
