@@ -182,3 +182,36 @@ def test_licences_between_spdx_and_the_hub():
     assert to_hub("MIT OR Apache-2.0") == {"license": "other", "license_name": "mit-or-apache-2.0"}
     for hub_id in ("apache-2.0", "mit", "cc-by-4.0", "openrail", "llama2", "openrail++"):
         assert to_hub(from_hub(hub_id)) == {"license": hub_id}
+
+
+def test_lone_values_in_front_matter_lists_are_lists_of_one():
+    text = "---\ntags: nlp\ndatasets: imdb\nmetrics: accuracy\nlicense: mit\n---\n# M\n\nLead.\n"
+    card = card_from_hf(text, options("README.md")).card
+    assert card["tags"] == ["nlp"] and card["metrics"] == [{"name": "accuracy"}]
+    assert card["data"]["datasets"] == [{"name": "imdb", "role": "training"}]
+
+
+ODD_VALUES = ["5", "{a: 1}", "[1, {b: 2}]", "null", "''", "2021-01-01", ".inf", "[[[]]]", "true"]
+ODD_KEYS = [
+    "license",
+    "license_name",
+    "tags",
+    "datasets",
+    "metrics",
+    "model-index",
+    "base_model",
+    "model_name",
+    "eval_results",
+]
+
+
+@pytest.mark.parametrize("key", ODD_KEYS)
+def test_odd_front_matter_gives_a_valid_card_or_a_clear_refusal(key: str):
+    for value in ODD_VALUES:
+        text = f"---\n{key}: {value}\n---\n# M\n\nLead.\n"
+        try:
+            card = card_from_hf(text, options("README.md")).card
+        except ConversionError as refused:
+            assert refused.code in {"IMPORT002", "IMPORT003", "IMPORT004"}, (key, value)
+            continue
+        assert check_card_text(dump_card(card), "README.md", card["id"]) == [], (key, value)

@@ -64,7 +64,7 @@ SECTION_TARGETS: dict[str, str] = {
     **_targets("data", "training data", "training and evaluation data", "training dataset", "datasets", "data"),
 }  # fmt: skip
 #: Front-matter keys read into card fields; every other key is kept under ``x-hf``.
-_MAPPED_KEYS = {"license", "tags", "datasets", "eval_results", "model_name", "model-index"}
+_MAPPED_KEYS = {"license", "tags", "datasets", "model_name", "model-index"}
 _FRONT_MATTER = re.compile(r"\A\s*---\s*\n(.*?)\n---\s*$", re.S | re.M)
 #: The readiness section of a README mkdocs-mltrl wrote.
 _EXPORTED = re.compile(rf"^## {READINESS_HEADING}[ \t]*\n\s*{READINESS_START}[0-9]", re.M)
@@ -76,6 +76,13 @@ _SOURCES = {"internal", "external", "synthetic"}
 #: A model-index dataset split -> the card's dataset role.
 SPLIT_ROLES = {"test": "test", "validation": "validation", "valid": "validation", "dev": "validation",
                "eval": "validation", "train": "training"}  # fmt: skip
+
+
+def _read_card(hub: Any, text: str, ignore_metadata_errors: bool) -> Any:
+    try:
+        return hub.ModelCard(text, ignore_metadata_errors=ignore_metadata_errors)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise ConversionError(f"huggingface_hub cannot read the front matter: {exc}", NOT_VALID) from None
 
 
 def _front_matter_error(text: str, exc: Exception) -> ConversionError:
@@ -129,11 +136,14 @@ def card_from_hf(text: str, options: ImportOptions, fallback_name: str | None = 
         except ValueError as exc:
             reason = str(exc).split(". Pass", 1)[0]
             notes.append(f"the model-index was not read ({reason}); it is kept as written under x-hf.model-index")
-            hf = hub.ModelCard(text, ignore_metadata_errors=True)
+            hf = _read_card(hub, text, ignore_metadata_errors=True)
+        except (TypeError, KeyError, AttributeError) as exc:  # a key huggingface_hub expects as a list is not one
+            raise ConversionError(f"huggingface_hub cannot read the front matter: {exc}", NOT_VALID) from None
     data = hf.data
     body = md.split(hf.text, as_written=_EXPORTED.search(hf.text) is not None)
 
-    name = short_text(options.name or data.model_name or body.title or fallback_name or "")
+    model_name = data.model_name if isinstance(data.model_name, str) else None
+    name = short_text(options.name or model_name or body.title or fallback_name or "")
     name = re.sub(r"^model card for\s+", "", name, flags=re.I) or short_text(fallback_name or "")
     if not name:
         raise ConversionError("the model card has no model-index name and no title: pass --name", NOT_CONVERTIBLE)
@@ -153,7 +163,7 @@ def card_from_hf(text: str, options: ImportOptions, fallback_name: str | None = 
     datasets, metrics = _datasets_and_metrics(data, table)
     if listed and not _describe_datasets(datasets, md.list_items(listed)):
         fields.setdefault("data", []).append(listed)  # not the list an export writes: text, as written
-    tags = list(dict.fromkeys(short_text(t, TAG_MAX) for t in data.tags or [] if str(t).strip()))
+    tags = list(dict.fromkeys(short_text(t, TAG_MAX) for t in _listed(data.tags) if str(t).strip()))
     x_hf: dict[str, Any] = {k: v for k, v in raw.items() if k not in _MAPPED_KEYS}
     if "model-index" in raw:
         x_hf["model-index"] = raw["model-index"]  # tasks, splits, configs, verification: all as written
@@ -237,6 +247,21 @@ def _sections(
     return fields, extra, table, listed
 
 
+def _results(data: Any) -> list[Any]:
+    """The evaluation results huggingface_hub read from the model-index (a front-matter key
+    ``eval_results`` written by hand is not one: it stays under ``x-hf``)."""
+    hub = require("huggingface_hub", "Importing a Hugging Face model card")
+    found = data.eval_results if isinstance(data.eval_results, list) else []
+    return [r for r in found if isinstance(r, hub.EvalResult)]
+
+
+def _listed(value: Any) -> list[Any]:
+    """A front-matter list as a list: a lone value (``tags: nlp``) is a list of one."""
+    if value is None or value == "":
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
 def _describe_datasets(datasets: list[dict[str, Any]], items: list[str]) -> bool:
     """Fill in the datasets' role, source, version and link from the list an export wrote
     (``[name](<link>) (role, source, version)``); False, changing nothing, when ``items`` is not
@@ -270,13 +295,13 @@ def _datasets_and_metrics(data: Any, table: list[list[str]]) -> tuple[list[dict[
     metrics (one per model-index metric, then the rows of an export's metrics table that the
     model-index does not hold, then the ``metrics`` ids that have no result)."""
     datasets: dict[str, dict[str, Any]] = {}
-    listed = data.datasets if isinstance(data.datasets, list) else [data.datasets] if data.datasets else []
+    listed = _listed(data.datasets)
     for ident in listed:
         name = short_text(ident)
         if name:
             datasets.setdefault(name, {"name": name, "role": "training"})
     metrics: list[dict[str, Any]] = []
-    for result in data.eval_results or []:
+    for result in _results(data):
         dataset = short_text(result.dataset_name or result.dataset_type)
         entry = datasets.setdefault(dataset, {"name": dataset})
         split = str(result.dataset_split or "").lower()
@@ -301,8 +326,8 @@ def _datasets_and_metrics(data: Any, table: list[list[str]]) -> tuple[list[dict[
             "achieved": metric_value(achieved, numeric_text=True),
             "dataset": dataset,
         }))  # fmt: skip
-    named = {m["name"].lower() for m in metrics} | {str(r.metric_type).lower() for r in data.eval_results or []}
-    for metric_id in data.metrics or []:
+    named = {m["name"].lower() for m in metrics} | {str(r.metric_type).lower() for r in _results(data)}
+    for metric_id in _listed(data.metrics):
         if str(metric_id).lower() not in named:
             metrics.append({"name": short_text(metric_id)})
     return [drop_empty(d) for d in datasets.values()], metrics
