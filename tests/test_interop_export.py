@@ -121,7 +121,10 @@ def test_a_round_trip_through_hugging_face_keeps_name_summary_datasets_and_metri
     assert compared >= 30
 
 
-@pytest.mark.parametrize("licence", ["Apache-2.0", "GPL-3.0-only", "LicenseRef-yi-license", "LicenseRef-openrail"])
+@pytest.mark.parametrize(
+    "licence",
+    ["Apache-2.0", "GPL-3.0-only", "GPL-3.0-or-later", "0BSD", "LicenseRef-yi-license", "LicenseRef-openrail"],
+)
 def test_a_licence_the_hub_names_survives_a_round_trip(tmp_path: Path, licence: str):
     portfolio = portfolio_of(tmp_path / "c", [complete_card("C1", level=1, license=licence)])
     back = card_from_hf(export_text(portfolio, portfolio.cards[0], "huggingface"), options("README.md")).card
@@ -154,3 +157,10 @@ def test_a_server_keeps_the_exports_of_unchanged_cards(tmp_path: Path, monkeypat
     assert [f.content == texts[f.src_uri] for f in again if f.src_uri.startswith("cards/C1/C1.")] == [True]
     site.forget_unused()
     assert len([k for k in cache if k[0] == "export"]) == 4
+
+
+def test_an_expression_of_several_licences_comes_back_as_a_licence_ref(tmp_path: Path):
+    portfolio = portfolio_of(tmp_path / "c", [complete_card("C1", level=1, license="MIT OR Apache-2.0")])
+    text = export_text(portfolio, portfolio.cards[0], "huggingface")
+    assert "Licence (SPDX): `MIT OR Apache-2.0`." in text  # stated in the README's Readiness section
+    assert card_from_hf(text, options("README.md")).card["license"] == "LicenseRef-mit-or-apache-2.0"
