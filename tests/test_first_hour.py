@@ -80,6 +80,9 @@ def test_new_card_warns_only_about_its_entry_level(tmp_path: Path, level: int):
     assert placeholders <= warned <= listed
 
 
+REPO_URL = re.search(r"^repo_url: (\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)[1]  # type: ignore[index]
+
+
 def _quick_start() -> str:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     return readme[readme.index("## Quick start") : readme.index("\n## ", readme.index("## Quick start") + 5)]
@@ -108,8 +111,11 @@ def test_readme_quick_start_works_as_written(tmp_path: Path):
     for command in commands:
         argv = shlex.split(command)
         if argv[:2] == ["pip", "install"]:
-            for package in argv[2:]:
+            for requirement in argv[2:]:
+                package, _, source = (part.strip() for part in requirement.partition("@"))
                 assert package in ("mkdocs-mltrl", "mkdocs-material"), package
+                # installable today: mkdocs-mltrl from its repository (the one mkdocs.yml names)
+                assert source == ("git+" + REPO_URL if package == "mkdocs-mltrl" else ""), requirement
                 __import__({"mkdocs-mltrl": "mkdocs_mltrl", "mkdocs-material": "material"}[package])
             continue
         if argv[:2] == ["mkdocs", "serve"]:  # the same build, without the server

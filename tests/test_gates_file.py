@@ -223,3 +223,29 @@ def test_checklist_section_conditions(tmp_path: Path):
     write(tmp_path / "cards", card)
     result = mltrl("validate", "--format", "json", "--gates-file", "org.yaml", "cards", cwd=tmp_path)
     assert "ORG201" not in {f["code"] for f in json.loads(result.stdout)["findings"]}
+
+
+def test_an_organisations_paper_quote_is_shown_as_text(tmp_path: Path):
+    """The reference page quotes a gate's `paper` words as text: no markup, no broken table."""
+    (tmp_path / "org.yaml").write_text(
+        "mltrl-gates: 1\n"
+        "gates:\n"
+        "  - code: ORG401\n"
+        "    level: 4\n"
+        "    description: a security review\n"
+        '    paper: {level: 4, quote: "a <b>bold</b> | *claim* &amp; [link](x)"}\n'
+        "    when: {present: x-security-review}\n"
+    )
+    gateset, findings = load_gates(tmp_path / "org.yaml")
+    assert gateset is not None and findings == []
+    gate = gateset.by_code("ORG401")
+    assert gate is not None and (gate.paper_level, gate.paper) == (4, "a <b>bold</b> | *claim* &amp; [link](x)")
+    row = next(line for line in gates_markdown(gateset).splitlines() if line.startswith("| ORG401 |"))
+    assert row.endswith(r"| *Level 4*: “a &lt;b&gt;bold&lt;/b&gt; \| \*claim\* &amp;amp; \[link\](x)” |")
+    import markdown
+
+    html = markdown.markdown(gates_markdown(gateset), extensions=["tables"])
+    assert "a &lt;b&gt;bold&lt;/b&gt; | *claim* &amp;amp; [link](x)" in html
+    listed = json.loads(mltrl("gates", "--format", "json", "--gates-file", "org.yaml", cwd=tmp_path).stdout)
+    data = next(g for g in listed["gates"] if g["code"] == "ORG401")
+    assert data["paper"] == {"level": 4, "quote": "a <b>bold</b> | *claim* &amp; [link](x)"}

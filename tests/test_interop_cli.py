@@ -48,7 +48,10 @@ def test_import_writes_cards_that_validate(tmp_path: Path):
     hf = run(tmp_path, "import", "hf", str(FIXTURES / "hf" / "synthetic_trainer.md"), "--out", "cards/ner.yaml",
              "--owner", "Ada Example <ada@example.org>", "--owner", "Lin <lin@example.org>", "--level", "2")  # fmt: skip
     assert hf.returncode == 0, hf.stderr
-    assert hf.stdout == "created cards/ner.yaml\n"
+    assert hf.stdout.splitlines() == [  # the schema hint as `mltrl new` writes it
+        "created cards/ner.yaml",
+        "wrote schemas/card.schema.json for editors' schema hints (commit it with the card)",
+    ]
     assert "mltrl: note: sections kept as x-hf-*: 'Training procedure'" in hf.stderr
     mct = run(tmp_path, "import", "mct", str(FIXTURES / "mct" / "full.json"), "--out", "cards/full.yaml", "--id", "F1")
     assert mct.returncode == 0, mct.stderr
@@ -56,7 +59,7 @@ def test_import_writes_cards_that_validate(tmp_path: Path):
     assert validated.returncode == 0, validated.stdout
     assert json.loads(validated.stdout)["errors"] == 0
     ner = (tmp_path / "cards" / "ner.yaml").read_text(encoding="utf-8")
-    assert ner.startswith("# yaml-language-server: $schema=")
+    assert ner.startswith("# yaml-language-server: $schema=../schemas/card.schema.json\n")
     card = yaml.safe_load(ner)
     assert (card["level"], card["owners"], card["license"]) == (
         2,

@@ -100,8 +100,33 @@ def test_cards_json_matches_the_cards_and_its_schema(built: tuple[Path, bool]):
 
 def test_schemas_are_published_unchanged(built: tuple[Path, bool]):
     site, _ = built
-    for name in ("card.schema.json", "checklist.schema.json"):
-        assert (site / "cards" / "schemas" / name).read_bytes() == (ROOT / "schemas" / name).read_bytes()
+    for name in ("card.schema.json", "checklist.schema.json", "gates.schema.json", "cards-export.schema.json"):
+        published = site / "cards" / "schemas" / name
+        assert published.read_bytes() == (ROOT / "schemas" / name).read_bytes()
+        assert json.loads(published.read_text())["$id"] == f"urn:mkdocs-mltrl:schema:v1:{name}"
+
+
+def test_published_gates_schema_validates_gate_files(built: tuple[Path, bool]):
+    """An editor pointed at the site's gates.schema.json accepts the shipped gates file and the
+    documented example, and refuses a gates file with a mistake."""
+    import re
+
+    import yaml
+
+    from mkdocs_mltrl.core import default_gates_path
+
+    site, _ = built
+    schema = json.loads((site / "cards" / "schemas" / "gates.schema.json").read_text())
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema)
+    shipped = yaml.safe_load(default_gates_path().read_text(encoding="utf-8"))
+    assert list(validator.iter_errors(shipped)) == []
+    programme = (ROOT / "docs" / "readiness-programme.md").read_text(encoding="utf-8")
+    example = re.search(r'```yaml title="readiness/gates.yaml"\n(.*?)```', programme, re.S)
+    assert example is not None
+    assert list(validator.iter_errors(yaml.safe_load(example.group(1)))) == []
+    wrong = {**shipped, "gates": [{**shipped["gates"][0], "level": 10}]}
+    assert [e.message for e in validator.iter_errors(wrong)] == ["10 is greater than the maximum of 9"]
 
 
 def test_card_page_offers_embed_snippets(built: tuple[Path, bool]):
@@ -138,9 +163,9 @@ def test_new_card_validates_builds_and_refuses_conflicts(tmp_path: Path):
     )
     assert made.returncode == 0, made.stderr
     text = (tmp_path / "cards" / "R03.1.yaml").read_text()
-    # the editor hint works offline: a schema file on this machine, here the installed copy
+    # the editor hint works in every clone: here the schema the site publishes under site_url
     hint = text.splitlines()[0].removeprefix("# yaml-language-server: $schema=")
-    assert "://" not in hint and (tmp_path / "cards" / hint).resolve().read_text() == schema_text("card.schema.json")
+    assert hint == "https://wiki.example.org/cards/schemas/card.schema.json"
     assert text.count("\n# ") > 20  # guidance for every section
     check = mltrl("validate", "--format", "json")
     assert check.returncode == 0, check.stdout
@@ -165,6 +190,44 @@ def test_new_card_validates_builds_and_refuses_conflicts(tmp_path: Path):
     for bad in ("a/b", "../x", "has space", "-lead", "assets"):
         result = mltrl("new", bad, "--name", "x")
         assert result.returncode == 2 and "Traceback" not in result.stderr, bad
+
+
+def test_a_new_card_in_a_site_without_site_url_hints_at_a_schema_it_commits(tmp_path: Path):
+    """No path on one person's disk: without a published URL, `mltrl new` writes the schema into
+    the project's schemas/ folder once, and every card's hint is a path relative to the card."""
+    import subprocess
+    import sys
+
+    def mltrl(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "mkdocs_mltrl", *args], cwd=tmp_path, capture_output=True, text=True, timeout=60
+        )
+
+    make_site(tmp_path, [complete_card("EXISTING")], plugin={"url_prefix": "readiness"})
+    first = mltrl("new", "R05.1", "--name", "First", "--dir", "cards/team-a")
+    assert first.returncode == 0, first.stderr
+    assert "wrote schemas/card.schema.json" in first.stdout
+    assert (tmp_path / "schemas" / "card.schema.json").read_text() == schema_text("card.schema.json")
+    hint = (tmp_path / "cards" / "team-a" / "R05.1.yaml").read_text().splitlines()[0]
+    assert hint == "# yaml-language-server: $schema=../../schemas/card.schema.json"
+    second = mltrl("new", "R06.1", "--name", "Second")
+    assert second.returncode == 0 and "wrote" not in second.stdout  # the copy is written once
+    hint = (tmp_path / "cards" / "R06.1.yaml").read_text().splitlines()[0]
+    assert hint == "# yaml-language-server: $schema=../schemas/card.schema.json"
+    assert str(tmp_path) not in (tmp_path / "cards" / "R06.1.yaml").read_text()
+    assert mltrl("validate").returncode == 0
+
+
+def test_the_published_schema_hint_names_a_file_the_site_publishes(tmp_path: Path):
+    from mkdocs_mltrl.render import published_schema
+
+    url = published_schema("https://wiki.example.org/ml/", "readiness")
+    assert url == "https://wiki.example.org/ml/readiness/schemas/card.schema.json"
+    assert published_schema(None, "cards") is None
+    make_site(tmp_path, [complete_card("EXISTING")], plugin={"url_prefix": "readiness"})
+    assert build(tmp_path / "mkdocs.yml").returncode == 0
+    published = tmp_path / "site" / url.removeprefix("https://wiki.example.org/ml/")
+    assert published.read_text() == schema_text("card.schema.json")
 
 
 def test_card_page_states_the_licence(built: tuple[Path, bool]):

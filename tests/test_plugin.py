@@ -12,6 +12,7 @@ from mkdocs_mltrl.render import CARD_SECTIONS
 
 from .cards import DEFAULT_ITEMS, climbed, complete_card, history
 from .site import build, make_site, page
+from .test_cli import mltrl
 
 SECTION_IDS = [anchor for anchor, _ in CARD_SECTIONS if anchor != "other"]
 
@@ -134,7 +135,7 @@ def test_readiness_gates_show_met_and_next_level(tmp_path: Path):
         "MLTRL145",
     ]
     assert not soup.select("tr.mltrl-gate-row-unmet")
-    assert "Levels 0–3: 10 of 10 deliverables met." in soup.get_text()
+    assert "Levels 0–3: 9 of 9 deliverables met." in soup.get_text()
     assert not soup.select("p.mltrl-entered")
     todo = soup.select_one("ul.mltrl-todo").get_text(" ", strip=True)
     assert "MLTRL153" in todo
@@ -147,7 +148,7 @@ def test_missing_earlier_deliverables_are_listed(tmp_path: Path):
     soup = page(tmp_path / "site", "cards/C1/")
     unmet = [tr.select("td")[3].get_text() for tr in soup.select("tr.mltrl-gate-row-unmet")]
     assert unmet == ["MLTRL111"]
-    assert "1 of 15 deliverables up to level 4 missing." in soup.select_one("p.mltrl-gate-summary").get_text()
+    assert "1 of 14 deliverables up to level 4 missing." in soup.select_one("p.mltrl-gate-summary").get_text()
 
 
 def test_gates_below_the_entry_level_say_entered_at(tmp_path: Path):
@@ -282,13 +283,32 @@ def test_card_errors_abort_before_anything_is_written(tmp_path: Path):
 
 
 def test_warnings_fail_only_strict_builds(tmp_path: Path):
-    card = complete_card(level=5, history=climbed(5))
-    del card["model"]
+    card = complete_card(level=5, history=climbed(5), components=["NOPE"])
     config = make_site(tmp_path, [card])
     relaxed = build(config)
     assert relaxed.returncode == 0
-    assert "WARNING -  mltrl: cards/C1.yaml" in relaxed.stderr and "MLTRL111" in relaxed.stderr
+    assert "WARNING -  mltrl: cards/C1.yaml" in relaxed.stderr and "MLTRL002" in relaxed.stderr
     assert build(config, "--strict").returncode == 1
+
+
+def test_missing_deliverables_are_status_in_builds_and_bite_where_asked(tmp_path: Path):
+    card = complete_card(level=5, history=climbed(5))
+    del card["model"]
+    config = make_site(tmp_path, [card])
+    strict = build(config, "--strict")
+    assert strict.returncode == 0, strict.stderr
+    assert "INFO    -  mltrl: cards/C1.yaml" in strict.stderr and "info MLTRL111" in strict.stderr
+    unmet = page(tmp_path / "site", "cards/C1/").select("table.mltrl-gates tr.mltrl-gate-row-unmet")
+    assert [row.find_all("td")[-1].get_text() for row in unmet] == ["MLTRL111"]  # the card's status, on its page
+    # the check is `mltrl validate`: a warning, failing under --strict; `info` never fails
+    validated = mltrl("validate", "--strict", cwd=tmp_path)
+    assert validated.returncode == 1 and "warning MLTRL111" in validated.stdout
+    relaxed = mltrl("validate", "--strict", "--gates", "info", cwd=tmp_path)
+    assert relaxed.returncode == 0 and "info MLTRL111" in relaxed.stdout
+    # `gates: error` stops the build as well
+    config.write_text(config.read_text().replace("mltrl: {}", "mltrl:\n      gates: error"))
+    failed = build(config)
+    assert failed.returncode == 1 and "error MLTRL111" in failed.stderr
 
 
 def test_gates_off_as_yaml11_false(tmp_path: Path):
@@ -297,7 +317,8 @@ def test_gates_off_as_yaml11_false(tmp_path: Path):
     config = make_site(tmp_path, [card])
     config.write_text(config.read_text().replace("mltrl: {}", "mltrl:\n      gates: off"))
     assert "gates: off" in config.read_text()
-    assert build(config, "--strict").returncode == 0
+    built = build(config, "--strict")
+    assert built.returncode == 0 and "MLTRL111" not in built.stderr
 
 
 def test_docs_dir_is_never_written(tmp_path: Path):

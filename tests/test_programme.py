@@ -307,3 +307,47 @@ def test_docs_example_gates_file_validates(tmp_path: Path):
     assert findings == [] and gateset is not None
     assert gateset.due_soon_days == 60 and gateset.by_code("MLTRL142") is None
     assert gateset.by_code("ORG401") is not None and gateset.by_code("MLTRL171").level == 6  # type: ignore[union-attr]
+
+
+def _target_as_of(card: dict[str, Any], due_soon: int) -> dict[str, Any] | None:
+    """A card's target on TODAY, worked out here from its history and the gates file's due_soon_days."""
+    target = card.get("target")
+    if target is None:
+        return None
+    left = days(TODAY.isoformat(), target["date"])
+    reached = [
+        e["date"] for e in card["history"] if e["event"] in ("start", "graduate") and e["level"] >= target["level"]
+    ]
+    state = "reached" if reached else "overdue" if left < 0 else "due soon" if left <= due_soon else "on track"
+    return {**target, "state": state, "days_left": left, "reached_on": reached[0] if reached else None}
+
+
+def test_cards_json_carries_waivers_and_targets_and_follows_its_schema(programme: tuple[Path, list[dict[str, Any]]]):
+    from jsonschema import Draft202012Validator
+
+    root, cards = programme
+    site = root / "site" / "cards"
+    export = json.loads((site / "cards.json").read_text(encoding="utf-8"))
+    for schema_file in (site / "cards.schema.json", site / "schemas" / "cards-export.schema.json"):
+        schema = json.loads(schema_file.read_text(encoding="utf-8"))
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in Draft202012Validator(schema).iter_errors(export)]
+        assert errors == []
+    by_id = {c["id"]: c for c in export["cards"]}
+    due_soon = 60  # the documented gates file's targets.due_soon_days
+    for card in cards:
+        assert by_id[card["id"]]["target"] == _target_as_of(card, due_soon), card["id"]
+    assert [by_id[c]["target"]["state"] for c in ("P1", "R1", "D1", "T1")] == [
+        "overdue",
+        "on track",
+        "reached",
+        "due soon",
+    ]
+    assert by_id["X1"]["target"] is None and by_id["X1"]["waivers"] == []
+    p1 = {w["gate"]: w for w in by_id["P1"]["waivers"]}
+    assert list(p1) == ["MLTRL164", "MLTRL165", "MLTRL999"]  # as the card lists them
+    assert p1["MLTRL164"] == {"gate": "MLTRL164", "reason": "Deployment is designed with the *hospital* IT team.",
+                              "approved_by": "Grace Panel", "expires": "2026-01-31", "state": "active", "needed": True}  # fmt: skip
+    assert (p1["MLTRL165"]["state"], p1["MLTRL165"]["needed"]) == ("expired", True)
+    assert (p1["MLTRL999"]["state"], p1["MLTRL999"]["needed"]) == ("unknown gate", False)
+    # an organisation's gate code among the missing ones is valid in the export (T1 lacks ORG401)
+    assert "ORG401" in by_id["T1"]["gates"]["missing"]

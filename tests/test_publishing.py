@@ -81,8 +81,9 @@ def test_pre_commit_hook_and_editor_settings(tmp_path: Path):
     config = yaml.safe_load((ROOT / "examples" / "site" / ".pre-commit-config.yaml").read_text())
     assert config["repos"][0]["hooks"][0]["id"] == "mltrl-validate"
     settings = json.loads((ROOT / "examples" / "vscode" / "settings.json").read_text())
-    [(schema, globs)] = settings["yaml.schemas"].items()
+    [(schema, globs), (gates_schema, gates_globs)] = settings["yaml.schemas"].items()
     assert schema.endswith("/cards/schemas/card.schema.json") and "cards/*.yaml" in globs
+    assert gates_schema.endswith("/cards/schemas/gates.schema.json") and gates_globs == ["readiness/gates.yaml"]
     # the hook's command, as pre-commit runs it, from the example site
     shutil.copytree(ROOT / "examples" / "site", tmp_path / "site")
     entry = hook["entry"].split()

@@ -28,7 +28,9 @@ def properties(schema: dict[str, Any], where: str = "") -> Iterator[tuple[str, d
             yield from properties(schema[key], f"{where}({key})")
 
 
-@pytest.mark.parametrize("name", ["card.schema.json", "checklist.schema.json"])
+@pytest.mark.parametrize(
+    "name", ["card.schema.json", "checklist.schema.json", "gates.schema.json", "cards-export.schema.json"]
+)
 def test_schema_is_valid_2020_12_with_stable_id(name: str):
     schema = load_schema(name)
     Draft202012Validator.check_schema(schema)

@@ -26,7 +26,7 @@ from .test_hostile import hostile_card
 
 ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "tests" / "js"
-SCHEMAS = ("card.schema.json", "checklist.schema.json", "cards-export.schema.json")
+SCHEMAS = ("card.schema.json", "checklist.schema.json", "gates.schema.json", "cards-export.schema.json")
 IN_CI = os.environ.get("CI") == "true"
 
 #: Findings whose rule the card schema expresses too; everything else (duplicate keys, aliases,
@@ -385,6 +385,43 @@ def test_checklists_get_the_same_verdict(tmp_path: Path):
     ajv_says = {Path(n).stem: r["valid"] for n, r in run_ajv("checklist.schema.json", files).items()}
     cjs_says = {Path(n).stem: v for n, v in run_check_jsonschema("checklist.schema.json", files).items()}
     assert mltrl_says == ajv_says == cjs_says == {n: n == "good" for n in cases}
+
+
+def test_gate_files_get_the_same_verdict_in_editors(tmp_path: Path):
+    """A gates file with the editor hint of the docs: yaml-language-server, ajv and check-jsonschema
+    read it as mltrl does, for the shipped file, an organisation's file and files with mistakes."""
+    from mkdocs_mltrl.core import default_gates, default_gates_path
+
+    from .test_gates_file import BAD_FILES, ORG
+
+    yaml_language_server_available()
+    check_jsonschema()
+    cases = {
+        "shipped": default_gates_path().read_text(encoding="utf-8"),
+        "org": ORG,
+        "unknown-condition": BAD_FILES["unknown-condition"][0],
+        "bad-level": BAD_FILES["bad-level"][0],
+        "paper-without-quote": ORG.replace("    when:", "    paper: {level: 4}\n    when:", 1),
+    }
+    assert cases["paper-without-quote"] != ORG
+    files = []
+    for name, text in cases.items():
+        path = tmp_path / f"{name}.yaml"
+        hint = (
+            "" if text.startswith("# yaml-language-server:") else "# yaml-language-server: $schema=gates.schema.json\n"
+        )
+        path.write_text(hint + text, encoding="utf-8")
+        files.append(path)
+    mltrl_says = {"shipped": default_gates() is not None}  # read as the built-in gates (not on top of them)
+    for name in list(cases)[1:]:
+        result = run_mltrl("gates", "--gates-file", f"{name}.yaml", cwd=tmp_path)
+        assert "Traceback" not in result.stderr
+        mltrl_says[name] = result.returncode == 0
+    yls_says = {Path(n).stem: v for n, v in run_yaml_language_server("gates.schema.json", files).items()}
+    ajv_says = {Path(n).stem: r["valid"] for n, r in run_ajv("gates.schema.json", files).items()}
+    cjs_says = {Path(n).stem: v for n, v in run_check_jsonschema("gates.schema.json", files).items()}
+    expected = {name: name in ("shipped", "org") for name in cases}
+    assert mltrl_says == yls_says == ajv_says == cjs_says == expected
 
 
 # --- no pattern can stall -------------------------------------------------------------------------

@@ -5,12 +5,18 @@ One module per command group, each adding its parser and the function that runs 
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
 from collections.abc import Sequence
 
 from .. import __version__
 from . import diff, gates, hosts, interop, new, report, validate
 from .common import EXIT_USAGE
+
+#: The exit status after standard output was closed early (``mltrl gates | head -1``), as a shell
+#: reports a command that a closed pipe stopped; and after Ctrl-C.
+EXIT_PIPE_CLOSED, EXIT_INTERRUPTED = 141, 130
 
 __all__ = ["main"]
 
@@ -31,8 +37,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     if run is None:
         parser.print_help()
         return EXIT_USAGE
-    status: int = run(args)
+    for stream in (sys.stdout, sys.stderr):  # a last guard: text never stops the command
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        status: int = run(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_PIPE_CLOSED
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
     return status
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at nothing, so that nothing more (the flush at exit) fails on it."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # pragma: no cover - no file descriptor (an in-process capture)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -43,7 +44,7 @@ def settings_of(args: argparse.Namespace) -> Settings:
     gates_file = getattr(args, "gates_file", None)
     gates = getattr(args, "gates", None)
     reviewers_from = getattr(args, "reviewers_from", None)
-    if gates_file is not None and not gates_file.is_file():
+    if gates_file is not None and not os.path.lexists(gates_file):  # what is there is read by the path policy
         raise ConfigError(f"no such file: {gates_file}")
     return replace(
         base,
@@ -52,6 +53,13 @@ def settings_of(args: argparse.Namespace) -> Settings:
         gates=GateMode(gates) if gates else base.gates,
         reviewers_from=base.reviewers_from if reviewers_from is None else int(reviewers_from),
     )
+
+
+def project_of(args: argparse.Namespace) -> Path:
+    """The project: the folder of ``--config``, else the working folder. A gates file or checklist
+    named inside it must really lie in it (see :mod:`..core.file_policy`)."""
+    config: Path | None = args.config
+    return config.parent if config is not None else Path.cwd()
 
 
 def fail(message: object, status: int = EXIT_USAGE) -> int:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from ..core.card_files import display_path
 from ..core.checklist import load_checklist
-from ..core.diff import GitError, as_data, as_markdown, diff_revisions
+from ..core.diff import as_data, as_markdown, diff_revisions
 from ..core.gates.gate_set import load_gates
-from ..core.portfolio import display_path
+from ..core.git_files import GitError
 from ..hosts.settings import ConfigError
-from .common import EXIT_FINDINGS, EXIT_OK, Commands, config_options, fail, settings_of
-from .output import as_text
+from .common import EXIT_FINDINGS, EXIT_OK, Commands, config_options, fail, project_of, settings_of
+from .output import as_text, json_failure, json_text
 
 
 def add_parser(commands: Commands) -> None:
@@ -31,22 +31,27 @@ def add_parser(commands: Commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    as_json = args.format == "json"
     try:
         settings = settings_of(args)
-        checklist, problems = load_checklist(settings.checklist)
-        if checklist is None:
-            sys.stdout.write(as_text(0, problems))
-            return EXIT_FINDINGS
+        project = project_of(args)
+        checklist, problems = load_checklist(settings.checklist, project=project)
         gates_file = settings.gates_file
-        gateset, gate_problems = load_gates(gates_file, display_path(gates_file) if gates_file else None)
-        if gateset is None:
-            sys.stdout.write(as_text(0, gate_problems))
+        gateset, gate_problems = (
+            (None, [])
+            if checklist is None
+            else load_gates(gates_file, display_path(gates_file) if gates_file else None, project)
+        )
+        if checklist is None or gateset is None:
+            found = problems or gate_problems
+            sys.stdout.write(
+                json_text({"ok": False, "findings": [f.as_dict() for f in found]}) if as_json else as_text(0, found)
+            )
             return EXIT_FINDINGS
         result = diff_revisions(Path.cwd(), settings.cards_dir, args.base, args.head, checklist, gateset)
     except (ConfigError, GitError) as exc:
+        if as_json:
+            sys.stdout.write(json_failure(exc))
         return fail(exc)
-    if args.format == "json":
-        sys.stdout.write(json.dumps(as_data(result), indent=2, ensure_ascii=False) + "\n")
-    else:
-        sys.stdout.write(as_markdown(result))
+    sys.stdout.write(json_text(as_data(result)) if as_json else as_markdown(result))
     return EXIT_OK

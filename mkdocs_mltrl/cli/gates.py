@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
+from ..core.card_files import display_path
 from ..core.gates.gate_set import load_gates
-from ..core.portfolio import display_path
 from ..hosts.settings import ConfigError
 from ..render.gates_reference import gates_data, gates_markdown
-from .common import EXIT_FINDINGS, EXIT_OK, Commands, config_options, fail, settings_of
-from .output import as_text
+from .common import EXIT_FINDINGS, EXIT_OK, Commands, config_options, fail, project_of, settings_of
+from .output import as_text, json_text
 
 
 def add_parser(commands: Commands) -> None:
@@ -32,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         return fail(exc)
     gates_file = settings.gates_file
-    gateset, findings = load_gates(gates_file, display_path(gates_file) if gates_file else None)
+    gateset, findings = load_gates(gates_file, display_path(gates_file) if gates_file else None, project_of(args))
     if findings:
         sys.stderr.write(as_text(0, findings).split("\n0 cards")[0] + "\n")
     if gateset is None:
@@ -40,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "markdown":
         sys.stdout.write(gates_markdown(gateset))
     elif args.format == "json":
-        sys.stdout.write(json.dumps({"gates": gates_data(gateset)}, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text({"gates": gates_data(gateset)}))
     else:
         for gate in gateset.gates:
             severity = f" [{gate.severity.value}]" if gate.severity else ""

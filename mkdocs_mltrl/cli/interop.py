@@ -16,18 +16,21 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..core.card_files import CardPathError, display_path
 from ..core.clock import build_date
+from ..core.file_policy import read_file
 from ..core.findings import Severity
 from ..core.gates.gate_set import GateMode
 from ..core.levels import LevelTable
-from ..core.portfolio import CardPathError, display_path, load_portfolio
+from ..core.portfolio import load_portfolio
+from ..core.yaml_errors import YAML_TOO_LARGE, YAML_UNREADABLE, LoadError
 from ..hosts.settings import ConfigError, Settings
 from ..interop import EXTRA, ConversionError, ImportOptions, ImportResult, MissingExtraError
 from ..interop.card_yaml import check_card_text, dump_card
 from ..interop.hf_import import card_from_hf
 from ..interop.mct_import import card_from_mct
 from ..interop.publish import check_export, export_text
-from ..render.new_card import schema_hint
+from ..render.new_card import published_schema, schema_hint, write_schema
 from ..render.urls import SiteLayout
 from .common import EXIT_FINDINGS, EXIT_OK, Commands, config_options, fail, git_owner, settings_of
 from .output import as_text
@@ -63,6 +66,7 @@ def add_parser(commands: Commands) -> None:
             metavar='"Name <email>"',
             help="an owner (repeatable); default: the model card's owners, else git config user.name and user.email",
         )
+        config_options(sub, checklist=False)
         sub.set_defaults(run=_import)
 
     exporter = commands.add_parser(
@@ -93,8 +97,8 @@ def _import(args: argparse.Namespace) -> int:
     shown = display_path(path)
     try:
         text = _read_source(path)
-    except OSError as exc:
-        return fail(f"{shown}:1:1: error IMPORT001 cannot read the file: {exc.strerror or exc}")
+    except LoadError as exc:  # the one file policy: not a regular file, a link loop, unreadable
+        return fail(f"{shown}:{exc.line}:{exc.column}: error {exc.code} {exc.message}")
     except ValueError as exc:
         return fail(f"{shown}:1:1: error IMPORT001 {exc}")
     fallback = path.resolve().parent.name if path.name.lower() == "readme.md" else path.stem
@@ -120,16 +124,26 @@ def _import(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     if not args.owner and result.card["owners"] == [default_owner]:
         result.notes.append(f"the model card names no owners: wrote {default_owner!r} (pass --owner to choose)")
-    return _write_card(result, args.out)
+    project = args.config.parent if args.config else Path.cwd()
+    try:
+        settings = settings_of(args)
+    except ConfigError as exc:
+        return fail(exc)
+    return _write_card(result, args.out, project, published_schema(settings.site_url, settings.url_prefix))
 
 
 def _read_source(path: Path) -> str:
-    with path.open("rb") as handle:
-        raw = handle.read(MAX_SOURCE + 1)
-    if len(raw) > MAX_SOURCE:
-        raise ValueError(f"the file is larger than {MAX_SOURCE // (1024 * 1024)} MiB")
+    """The source's text, read by the one file policy (a regular file, at most 16 MiB)."""
     try:
-        return raw.decode("utf-8-sig")
+        raw = read_file(path, None, MAX_SOURCE)
+    except LoadError as exc:
+        if exc.code == YAML_TOO_LARGE:
+            raise ValueError(f"the file is larger than {MAX_SOURCE // (1024 * 1024)} MiB") from None
+        if exc.code == YAML_UNREADABLE:
+            raise ValueError(exc.message) from None
+        raise  # an entry the policy refuses (a folder, a pipe, a link loop), with its IO code
+    try:
+        return str(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ValueError(f"the file is not UTF-8 (byte {exc.start + 1})") from None
 
@@ -144,7 +158,7 @@ def _convert(source_format: str, text: str, options: ImportOptions, fallback: st
     return card_from_mct(data, options, fallback)
 
 
-def _write_card(result: ImportResult, out: Path | None) -> int:
+def _write_card(result: ImportResult, out: Path | None, project: Path, published: str | None) -> int:
     card = result.card
     folder = out.parent if out is not None else Path.cwd()
     if out is not None:
@@ -155,8 +169,9 @@ def _write_card(result: ImportResult, out: Path | None) -> int:
             return fail(
                 f"a card with id '{card['id']}' (or that alias) already exists in {folder}: pass --id", EXIT_FINDINGS
             )
+    hint, schema_copy = schema_hint(folder, project, published)  # as `mltrl new` writes it
     try:
-        text = dump_card(card, schema_hint(folder))
+        text = dump_card(card, hint)
     except RecursionError:
         return fail("the imported card nests values too deeply to write; nothing was written", EXIT_FINDINGS)
     shown = display_path(out) if out is not None else "<stdout>"
@@ -182,7 +197,22 @@ def _write_card(result: ImportResult, out: Path | None) -> int:
         print(finding.format(), file=sys.stderr)
     if out is not None:
         print(f"created {shown}")
+    if schema_copy is not None and out is not None:
+        _write_schema_copy(schema_copy)
+    elif schema_copy is not None:
+        print(f"mltrl: note: the schema hint names {display_path(schema_copy)}: `mltrl new` writes it", file=sys.stderr)
     return EXIT_OK
+
+
+def _write_schema_copy(target: Path) -> None:
+    """The card schema in the project's schemas/ folder, for the editor hint (as `mltrl new` does)."""
+    shown = display_path(target)
+    try:
+        write_schema(target)
+    except OSError as exc:
+        print(f"warning: cannot write {shown}: {exc.strerror or exc}", file=sys.stderr)
+    else:
+        print(f"wrote {shown} for editors' schema hints (commit it with the card)")
 
 
 def _ids_in(folder: Path) -> set[str]:

@@ -1,13 +1,20 @@
-"""Findings as text, JSON or GitHub Actions annotations."""
+"""Findings as text, JSON or GitHub Actions annotations, and writing any of them out.
+
+Every output is valid Unicode whatever a file's name holds (see :mod:`..core.printable`), and
+JSON is pure ASCII when standard output cannot take UTF-8, so it always parses."""
 
 from __future__ import annotations
 
+import codecs
 import json
+import sys
 from collections.abc import Sequence
+from typing import Any
 
 from ..core.analytics import PortfolioReport
 from ..core.findings import Finding, Severity, count
 from ..core.portfolio import Portfolio
+from ..core.printable import valid_data, valid_text
 from ..core.programme import AsOf
 
 
@@ -34,6 +41,25 @@ def as_text(cards: int, findings: Sequence[Finding]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _utf8_out() -> bool:
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
+
+
+def json_text(data: Any) -> str:
+    """A JSON document for standard output: every string valid Unicode, and only ASCII when
+    standard output is not UTF-8."""
+    return json.dumps(valid_data(data), indent=2, ensure_ascii=not _utf8_out()) + "\n"
+
+
+def json_failure(message: object) -> str:
+    """What a ``--format json`` command prints when it cannot run: still a JSON document."""
+    return json_text({"ok": False, "error": str(message)})
+
+
 def as_json(cards: int, findings: Sequence[Finding], ok: bool) -> str:
     document = {
         "ok": ok,
@@ -43,7 +69,7 @@ def as_json(cards: int, findings: Sequence[Finding], ok: bool) -> str:
         "infos": count(findings, Severity.INFO),
         "findings": [f.as_dict() for f in findings],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)
 
 
 def _escape_data(text: str) -> str:
@@ -60,8 +86,8 @@ _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.
 def as_github(cards: int, findings: Sequence[Finding]) -> str:
     """GitHub Actions workflow commands: each finding annotates its file and line in a pull request."""
     lines = [
-        f"::{_GITHUB_LEVEL[f.severity]} file={_escape_property(f.file)},line={f.line},col={f.column},"
-        f"title={_escape_property(f.code)}::{_escape_data(f.code + ' ' + f.message)}"
+        f"::{_GITHUB_LEVEL[f.severity]} file={_escape_property(valid_text(f.file))},line={f.line},col={f.column},"
+        f"title={_escape_property(f.code)}::{_escape_data(f.code + ' ' + valid_text(f.message))}"
         for f in findings
     ]
     lines.append(summary_line(cards, findings))

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from pathlib import Path
 
 from ..core.analytics import portfolio_report
+from ..core.card_files import CardPathError
 from ..core.findings import Severity
 from ..core.gates.gate_set import GateMode
 from ..core.levels import LevelTable
-from ..core.portfolio import CardPathError, load_portfolio
+from ..core.portfolio import load_portfolio
 from ..core.programme import as_of
 from ..core.workers import process_count
 from ..hosts.settings import ConfigError
 from .common import EXIT_FINDINGS, EXIT_OK, Commands, config_options, fail, settings_of
-from .output import as_of_text, as_text, portfolio_text
+from .output import as_of_text, as_text, json_text, portfolio_text
 
 
 def add_parser(commands: Commands) -> None:
@@ -70,13 +70,13 @@ def run(args: argparse.Namespace) -> int:
     if args.as_of is not None:
         snapshot = as_of(portfolio, args.as_of)
         if args.format == "json":
-            sys.stdout.write(json.dumps(snapshot.as_dict(portfolio), indent=2, ensure_ascii=False) + "\n")
+            sys.stdout.write(json_text(snapshot.as_dict(portfolio)))
         else:
             sys.stdout.write(as_of_text(snapshot, portfolio))
         return EXIT_OK
     report = portfolio_report(portfolio, args.today, stale)
     if args.format == "json":
-        sys.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(report.as_dict()))
     else:
         sys.stdout.write(portfolio_text(report))
     return EXIT_OK

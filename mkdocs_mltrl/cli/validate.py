@@ -6,14 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core.card_files import CardPathError
 from ..core.findings import Severity
 from ..core.gates.gate_set import GateMode
 from ..core.levels import LevelTable
-from ..core.portfolio import CardPathError, load_portfolio
+from ..core.portfolio import load_portfolio
 from ..core.workers import process_count
 from ..hosts.settings import ConfigError
-from .common import EXIT_FINDINGS, EXIT_OK, Commands, config_options, fail, settings_of
-from .output import as_github, as_json, as_text
+from .common import EXIT_FINDINGS, EXIT_OK, Commands, config_options, fail, project_of, settings_of
+from .output import as_github, as_json, as_text, json_failure
 
 
 def add_parser(commands: Commands) -> None:
@@ -33,7 +34,7 @@ def add_parser(commands: Commands) -> None:
     validate.add_argument(
         "--gates",
         choices=[m.value for m in GateMode],
-        help="report missing gate deliverables as nothing, warnings (default) or errors",
+        help="report missing gate deliverables as nothing, info (never failing), warnings (default) or errors",
     )
     validate.add_argument(
         "--reviewers-from",
@@ -61,10 +62,12 @@ def run(args: argparse.Namespace) -> int:
             levels=LevelTable(settings.stages),
             reviewers_from=settings.reviewers_from,
             gates_file=settings.gates_file,
-            root=args.config.parent if args.config else Path.cwd(),
+            root=project_of(args),
             processes=process_count(settings.workers),
         )
     except (ConfigError, CardPathError) as exc:
+        if args.format == "json":
+            sys.stdout.write(json_failure(exc))
         return fail(exc)
     cards = portfolio.files if portfolio else 0
     failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}

@@ -6,11 +6,12 @@ Markdown into sanitised HTML, and the only module here that imports Markdown, nh
 
 from .analytics import DEFAULT_STALE_AFTER_DAYS, PortfolioReport, portfolio_report
 from .card import Card
+from .card_files import CardPathError, discover, display_path
 from .card_parts import ReviewEvent
 from .card_text import chrome_title, render_inline, render_markdown, safe_url
 from .checklist import load_checklist
 from .clock import build_date
-from .diff import GitError, diff_revisions
+from .diff import diff_revisions
 from .findings import Finding, Severity, count
 from .gates import (
     GateMode,
@@ -22,14 +23,16 @@ from .gates import (
     unknown_field,
     waiver_states,
 )
+from .git_files import GitError
 from .levels import LevelInfo, LevelTable, parse_stages
 from .local_links import rewrite
-from .portfolio import CardCache, CardPathError, Portfolio, build_portfolio, discover, display_path, load_portfolio
+from .portfolio import CardCache, Portfolio, build_portfolio, load_portfolio
 from .programme import AsOf, TargetStatus, as_of, lift, target_status
 from .resources import default_gates_path, load_schema, schema_path, templates_dir
 from .rules import RESERVED_IDS, RETIRED_CODES, RULES
 from .schema_check import is_valid_fast, validator_for
 from .schema_messages import CONTROL_FREE, MESSAGES, resolve_pointer
+from .suggest import Suggester, close_match
 from .workers import Ahead, parallel, process_count
 from .yaml_errors import LoadError
 from .yaml_loader import load_file, parse_text
@@ -59,11 +62,13 @@ __all__ = [
     "PortfolioReport",
     "ReviewEvent",
     "Severity",
+    "Suggester",
     "TargetStatus",
     "as_of",
     "build_date",
     "build_portfolio",
     "chrome_title",
+    "close_match",
     "count",
     "default_gates",
     "default_gates_path",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,11 +26,12 @@ from .card_parts import (
     Target,
     TestSuite,
     Waiver,
+    extras_of,
     requirement_sort_key,
 )
 from .levels import DEFAULT_LEVELS, LevelInfo, LevelTable
 from .schema_check import is_valid_fast
-from .yaml_loader import Positions, pack_text, parse_text, unpack_text
+from .yaml_loader import Path_, Positions, pack_text, parse_text, unpack_text
 
 
 @dataclass(eq=False)
@@ -130,6 +132,34 @@ class Card:
     def component_ids(self) -> list[str]:
         return [c.card_id for c in self.components if c.card_id is not None]
 
+    def item_extras(self) -> Iterator[tuple[Path_, str, Any]]:
+        """Every ``x-`` key inside the card's lists and nested mappings (sections' own ones are
+        :attr:`section_extras`), with the path of the mapping that holds it."""
+        parts: list[tuple[Path_, Any]] = [(("owners", i), p) for i, p in enumerate(self.owners)]
+        parts += [(("reviewers", i), p) for i, p in enumerate(self.reviewers)]
+        parts += [(("components", c.index), c.external) for c in self.components if c.external is not None]
+        for r in self.requirements:
+            parts += [(("requirements", r.index), r), (("requirements", r.index, "risk"), r.risk)]
+        for k in self.risks:
+            parts += [(("risks", k.index), k), (("risks", k.index, "owner"), k.owner)]
+        parts += [(("testing", "suites", i), s) for i, s in enumerate(self.suites)]
+        parts += [(("data", "datasets", i), d) for i, d in enumerate(self.datasets)]
+        parts += [(("debrief", i), d) for i, d in enumerate(self.debrief)]
+        parts += [(("ethics", "answers", key), a) for key, a in self.ethics.items()]
+        parts += [(("ethics", "external"), self.ethics_external), (("vv", "external"), self.vv_external)]
+        parts += [(("metrics", m.index), m) for m in self.metrics]
+        parts += [(("service_levels", s.index), s) for s in self.service_levels]
+        parts += [(("compliance", c.index), c) for c in self.compliance]
+        for e in self.history:
+            parts.append((("history", e.index), e))
+            parts += [(("history", e.index, "reviewers", j), p) for j, p in enumerate(e.reviewers)]
+        for w in self.waivers:
+            parts += [(("waivers", w.index), w), (("waivers", w.index, "approved_by"), w.approved_by)]
+        parts.append((("target",), self.target))
+        for path, part in parts:
+            for key, value in part.extras if part is not None else ():
+                yield path, key, value
+
 
 def _people(values: list[Any] | None) -> tuple[Person, ...]:
     return tuple(Person.parse(v) for v in values or ())
@@ -138,17 +168,18 @@ def _people(values: list[Any] | None) -> tuple[Person, ...]:
 def _estimate(data: dict[str, Any] | None) -> RiskEstimate | None:
     if not data:
         return None
-    return RiskEstimate(float(data["p_failure"]), int(data["value"]))
+    return RiskEstimate(float(data["p_failure"]), int(data["value"]), extras_of(data))
 
 
 def _evidence(data: dict[str, Any] | None) -> ExternalEvidence | None:
     if not data:
         return None
-    return ExternalEvidence(data["status"], data["link"], data.get("reviewed"), data.get("notes"))
+    return ExternalEvidence(data["status"], data["link"], data.get("reviewed"), data.get("notes"), extras_of(data))
 
 
-#: Sections (mappings) of a card that may hold ``x-`` keys of their own.
-EXTRA_SECTIONS = ("intended_use", "testing", "data", "ethics", "monitoring", "deployment", "vv")
+#: Sections (mappings) of a card that may hold ``x-`` keys of their own. Mappings that are parts
+#: (items of lists, people, the target ...) keep theirs in their ``extras``.
+EXTRA_SECTIONS = ("intended_use", "testing", "data", "ethics", "monitoring", "deployment", "vv", "versions")
 
 
 def _section_extras(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -160,6 +191,10 @@ def _section_extras(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
             if extras:
                 out[section] = extras
     return out
+
+
+def _target(data: dict[str, Any] | None) -> Target | None:
+    return Target(int(data["level"]), data["date"], extras_of(data)) if data else None
 
 
 def card_from_data(
@@ -183,7 +218,7 @@ def card_from_data(
                 ComponentRef(
                     index,
                     external=ExternalComponent(
-                        item["name"], int(item["level"]) if "level" in item else None, item.get("link")
+                        item["name"], int(item["level"]) if "level" in item else None, item.get("link"), extras_of(item)
                     ),
                 )
             )
@@ -201,7 +236,7 @@ def card_from_data(
         tags=tuple(data.get("tags") or ()),
         links=dict(data.get("links") or {}),
         components=tuple(components),
-        versions=dict(data.get("versions") or {}),
+        versions={k: v for k, v in (data.get("versions") or {}).items() if not k.startswith("x-")},
         license=data.get("license"),
         requirements=tuple(
             Requirement(
@@ -213,6 +248,7 @@ def card_from_data(
                 status=r.get("status"),
                 risk=_estimate(r.get("risk")),
                 index=i,
+                extras=extras_of(r),
             )
             for i, r in enumerate(data.get("requirements") or ())
         ),
@@ -226,6 +262,7 @@ def card_from_data(
                 status=r.get("status"),
                 requirements=tuple(r.get("requirements") or ()),
                 index=i,
+                extras=extras_of(r),
             )
             for i, r in enumerate(data.get("risks") or ())
         ),
@@ -234,7 +271,8 @@ def card_from_data(
         unacceptable_use=intended.get("unacceptable"),
         testing_summary=testing.get("summary"),
         suites=tuple(
-            TestSuite(s["name"], s["kind"], s.get("status"), s.get("link")) for s in testing.get("suites") or ()
+            TestSuite(s["name"], s["kind"], s.get("status"), s.get("link"), extras_of(s))
+            for s in testing.get("suites") or ()
         ),
         data_summary=data_section.get("summary"),
         datasets=tuple(
@@ -246,13 +284,14 @@ def card_from_data(
                 d.get("link"),
                 d.get("datacard"),
                 d.get("notes"),
+                extras_of(d),
             )
             for d in data_section.get("datasets") or ()
         ),
         caveats=tuple(data.get("caveats") or ()),
-        debrief=tuple(DebriefEntry(d["question"], d["answer"]) for d in data.get("debrief") or ()),
+        debrief=tuple(DebriefEntry(d["question"], d["answer"], extras_of(d)) for d in data.get("debrief") or ()),
         ethics={
-            key: EthicsAnswer(value["status"], value.get("notes"))
+            key: EthicsAnswer(value["status"], value.get("notes"), extras_of(value))
             for key, value in ((data.get("ethics") or {}).get("answers") or {}).items()
         },
         monitoring=Monitoring(
@@ -276,15 +315,16 @@ def card_from_data(
                 card=e.get("card"),
                 index=i,
                 outcome=e.get("outcome"),
+                extras=extras_of(e),
             )
             for i, e in enumerate(data.get("history") or ())
         ),
         metrics=tuple(
-            Metric(m["name"], m.get("target"), m.get("achieved"), m.get("dataset"), m.get("notes"), i)
+            Metric(m["name"], m.get("target"), m.get("achieved"), m.get("dataset"), m.get("notes"), i, extras_of(m))
             for i, m in enumerate(data.get("metrics") or ())
         ),
         service_levels=tuple(
-            ServiceLevel(s["name"], s.get("kind"), s.get("target"), s.get("achieved"), s.get("notes"), i)
+            ServiceLevel(s["name"], s.get("kind"), s.get("target"), s.get("achieved"), s.get("notes"), i, extras_of(s))
             for i, s in enumerate(data.get("service_levels") or ())
         ),
         deployment=Deployment(
@@ -293,7 +333,7 @@ def card_from_data(
         if deployment is not None
         else None,
         compliance=tuple(
-            ComplianceItem(c["regime"], c.get("status"), c.get("link"), c.get("notes"), i)
+            ComplianceItem(c["regime"], c.get("status"), c.get("link"), c.get("notes"), i, extras_of(c))
             for i, c in enumerate(data.get("compliance") or ())
         ),
         ethics_external=_evidence((data.get("ethics") or {}).get("external")),
@@ -301,10 +341,10 @@ def card_from_data(
         extras={k: v for k, v in data.items() if k.startswith("x-")},
         section_extras=_section_extras(data),
         waivers=tuple(
-            Waiver(w["gate"], w["reason"], Person.parse(w["approved_by"]), w["expires"], i)
+            Waiver(w["gate"], w["reason"], Person.parse(w["approved_by"]), w["expires"], i, extras_of(w))
             for i, w in enumerate(data.get("waivers") or ())
         ),
-        target=Target(int(data["target"]["level"]), data["target"]["date"]) if data.get("target") else None,
+        target=_target(data.get("target")),
         data=data,
         positions=positions,
         packed_source=packed,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 _NAME_EMAIL = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^<>\s]+)>\s*$")
@@ -11,18 +11,27 @@ _NAME_EMAIL = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^<>\s]+)>\s*$")
 
 DONE_REQUIREMENT_STATUSES = frozenset({"verified", "validated", "waived"})
 
+#: An item's ``x-`` keys (an organisation's own fields) with their values, in the card's order.
+Extras = tuple[tuple[str, Any], ...]
+
+
+def extras_of(data: dict[str, Any]) -> Extras:
+    """The ``x-`` keys of one mapping of the card (an item of a list, a person, a target ...)."""
+    return tuple((key, value) for key, value in data.items() if key.startswith("x-"))
+
 
 @dataclass(frozen=True, slots=True)
 class Person:
     name: str
     email: str | None = None
     role: str | None = None
+    extras: Extras = field(default=(), compare=False)  # not compared: parts stay hashable
 
     @classmethod
     def parse(cls, value: str | dict[str, Any]) -> Person:
         """A person from ``"Name"``, ``"Name <email>"`` or ``{name, email, role}``."""
         if isinstance(value, dict):
-            return cls(value["name"].strip(), value.get("email"), value.get("role"))
+            return cls(value["name"].strip(), value.get("email"), value.get("role"), extras_of(value))
         match = _NAME_EMAIL.match(value)
         if match:
             return cls(match["name"].strip(), match["email"])
@@ -36,6 +45,7 @@ class Person:
 class RiskEstimate:
     p_failure: float
     value: int
+    extras: Extras = field(default=(), compare=False)  # not compared: parts stay hashable
 
     @property
     def score(self) -> float:
@@ -58,6 +68,7 @@ class Requirement:
     status: str | None = None  # None: the card does not say (shown as "not stated")
     risk: RiskEstimate | None = None
     index: int = 0
+    extras: Extras = field(default=(), compare=False)  # not compared: parts stay hashable
 
     @property
     def done(self) -> bool:
@@ -80,6 +91,7 @@ class Risk:
     status: str | None = None  # None: the card does not say
     requirements: tuple[str, ...] = ()
     index: int = 0
+    extras: Extras = field(default=(), compare=False)  # not compared: parts stay hashable
 
     @property
     def score(self) -> float:
@@ -92,6 +104,7 @@ class TestSuite:
     kind: str
     status: str | None = None  # None: the card does not say
     link: str | None = None
+    extras: Extras = field(default=(), compare=False)  # not compared: parts stay hashable
 
     @property
     def passing(self) -> bool:
@@ -107,6 +120,7 @@ class Dataset:
     link: str | None = None
     datacard: str | None = None
     notes: str | None = None
+    extras: Extras = field(default=(), compare=False)  # not compared: parts stay hashable
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +128,7 @@ class ExternalComponent:
     name: str
     level: int | None = None  # None: the card does not know the component's level
     link: str | None = None
+    extras: Extras = field(default=(), compare=False)  # not compared: parts stay hashable
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +144,7 @@ class ComponentRef:
 class EthicsAnswer:
     status: str
     notes: str | None = None
+    extras: Extras = field(default=(), compare=False)  # not compared: parts stay hashable
 
 
 #: A metric or service-level value as written: a number, or text such as ">= 0.9".
@@ -143,6 +159,7 @@ class ExternalEvidence:
     link: str
     reviewed: str | None = None
     notes: str | None = None
+    extras: Extras = field(default=(), compare=False)  # not compared: parts stay hashable
 
     @property
     def complete(self) -> bool:
@@ -157,6 +174,7 @@ class Metric:
     dataset: str | None = None  # the name of an entry of data.datasets
     notes: str | None = None
     index: int = 0
+    extras: Extras = field(default=(), compare=False)  # not compared: parts stay hashable
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +185,7 @@ class ServiceLevel:
     achieved: Measure | None = None
     notes: str | None = None
     index: int = 0
+    extras: Extras = field(default=(), compare=False)  # not compared: parts stay hashable
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,12 +202,14 @@ class ComplianceItem:
     link: str | None = None
     notes: str | None = None
     index: int = 0
+    extras: Extras = field(default=(), compare=False)  # not compared: parts stay hashable
 
 
 @dataclass(frozen=True, slots=True)
 class DebriefEntry:
     question: str
     answer: str
+    extras: Extras = field(default=(), compare=False)  # not compared: parts stay hashable
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +233,7 @@ class ReviewEvent:
     card: str | None = None
     index: int = 0
     outcome: str | None = None  # passed, failed or deferred; None: not stated
+    extras: Extras = field(default=(), compare=False)  # not compared: parts stay hashable
 
     @property
     def held_level(self) -> bool:
@@ -228,6 +250,7 @@ class Waiver:
     approved_by: Person
     expires: str
     index: int = 0
+    extras: Extras = field(default=(), compare=False)  # not compared: parts stay hashable
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,3 +259,4 @@ class Target:
 
     level: int
     date: str
+    extras: Extras = field(default=(), compare=False)  # not compared: parts stay hashable

@@ -88,7 +88,11 @@ def render_inline(text: str | None) -> Markup:
     return _inline(text) if text else _EMPTY
 
 
-_CHROME_SAFE = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06", '"': "\u201d", "'": "\u2019"})
+# Brackets too: Material 9.5's tags plugin writes page titles and tags into the Markdown of its
+# tags index, where `](javascript:...)` in a card's name would make a link.
+_CHROME_SAFE = str.maketrans(
+    {"<": "\u2039", ">": "\u203a", "&": "\uff06", '"': "\u201d", "'": "\u2019", "[": "\uff3b", "]": "\uff3d"}
+)
 
 
 def chrome_title(text: str) -> str:

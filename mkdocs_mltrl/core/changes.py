@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .printable import valid_text
+
 #: Keys that identify an item of a list of mappings, in order of preference.
 IDENTITY_KEYS = ("id", "name", "regime", "gate", "question")
 
@@ -200,7 +202,10 @@ def _visible(text: str) -> str:
     """One line, with invisible and direction-changing characters written as escapes."""
     out = []
     for char in " ".join(text.split()):
-        if unicodedata.category(char) in ("Cc", "Cf", "Co", "Cn", "Zl", "Zp"):
+        category = unicodedata.category(char)
+        if category == "Cs":  # a byte of a file name that is not UTF-8
+            out.append(valid_text(char))
+        elif category in ("Cc", "Cf", "Co", "Cn", "Zl", "Zp"):
             out.append(f"\\u{ord(char):04x}")
         else:
             out.append(char)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .file_policy import project_folder
 from .findings import Finding, Severity
 from .resources import default_checklist_path
 from .schema_check import check
@@ -37,11 +38,15 @@ class Checklist:
         return [item.id for section in self.sections for item in section.items]
 
 
-def load_checklist(path: Path | None = None, display: str | None = None) -> tuple[Checklist | None, list[Finding]]:
-    """Load and validate a checklist; ``None`` loads the shipped default."""
+def load_checklist(
+    path: Path | None = None, display: str | None = None, project: Path | None = None
+) -> tuple[Checklist | None, list[Finding]]:
+    """Load and validate a checklist; ``None`` loads the shipped default. A checklist named inside
+    ``project`` must really lie in it (see :mod:`.file_policy`)."""
+    folder = project_folder(project) if path is not None and project is not None else None
     path = path or default_checklist_path()
     display = display or str(path)
-    document, findings = load_mapping(path, display)
+    document, findings = load_mapping(path, display, folder)
     if document is None:
         return None, findings
     findings = check(document, display, "checklist.schema.json")

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .card import Card
+from .card_files import CardFile
 from .card_parts import requirement_sort_key
 from .changes import FieldChange, change_markdown, code, diff_data
 from .checklist import Checklist
+from .findings import Finding, Severity
 from .gates.gate_set import GateMode, GateSet
-from .portfolio import CARD_SUFFIXES, CardFile, Portfolio, build_portfolio, discover
+from .git_files import files_at, repo_root, working_files
+from .portfolio import Portfolio, build_portfolio, read_card
+from .printable import one_line
 from .yaml_errors import LoadError
-from .yaml_files import decode, read_limited
+from .yaml_files import decode
 from .yaml_loader import parse_text
 
 WORKING_TREE = "working tree"
@@ -30,76 +33,6 @@ MAX_FIELD_LINES = 60
 _HEADLINE_FIELDS = ("level", "status")
 
 
-class GitError(Exception):
-    """git could not answer (not a repository, unknown revision, git missing)."""
-
-
-def _git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    try:
-        done = subprocess.run(["git", *args], cwd=repo, input=stdin, capture_output=True, timeout=120)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise GitError(f"cannot run git: {exc}") from None
-    if done.returncode != 0:
-        raise GitError(done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
-    return done.stdout
-
-
-def repo_root(start: Path) -> Path:
-    try:
-        return Path(_git(start, "rev-parse", "--show-toplevel").decode().strip())
-    except GitError as exc:
-        if str(exc).startswith("cannot run git"):
-            raise
-        raise GitError(f"{start} is not inside a git repository: run mltrl diff in a clone") from None
-
-
-def check_revision(repo: Path, revision: str) -> None:
-    """Raise a clear :class:`GitError` unless ``revision`` names a commit."""
-    if not revision or revision.startswith("-") or any(c.isspace() or ord(c) < 32 for c in revision):
-        raise GitError(f"{revision!r} is not a revision: give a branch, tag or commit, e.g. origin/main")
-    try:
-        _git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
-        return
-    except GitError:
-        pass
-    try:
-        kind = _git(repo, "cat-file", "-t", revision).decode().strip()
-    except GitError:
-        kind = ""
-    if kind:
-        raise GitError(f"{revision!r} names a {kind}, not a commit: give a branch, tag or commit")
-    raise GitError(
-        f"no revision {revision!r} in this repository: give a branch, tag or commit, e.g. origin/main"
-        " (a branch of a remote needs `git fetch` first)"
-    )
-
-
-def files_at(repo: Path, revision: str, folder: str) -> list[CardFile]:
-    """The card files under ``folder`` (relative to the repository root) at a revision."""
-    check_revision(repo, revision)
-    listing = _git(repo, "ls-tree", "-r", "-z", "--name-only", revision, "--", folder or ".")
-    names = sorted(n for n in listing.decode("utf-8", "surrogateescape").split("\0") if n.endswith(CARD_SUFFIXES))
-    names = [n for n in names if not any(part.startswith(".") for part in n.split("/"))]
-    if not names:
-        return []
-    batch = _git(repo, "cat-file", "--batch", stdin="".join(f"{revision}:{n}\n" for n in names).encode())
-    out, offset = [], 0
-    for name in names:
-        header_end = batch.index(b"\n", offset)
-        size = int(batch[offset:header_end].split()[2])
-        start = header_end + 1
-        out.append(CardFile(repo / name, name, batch[start : start + size]))
-        offset = start + size + 1
-    return out
-
-
-def working_files(repo: Path, folder: str) -> list[CardFile]:
-    path = repo / folder
-    if not path.is_dir():
-        return []
-    return [CardFile(f.path, Path(os.path.relpath(f.path.absolute(), repo)).as_posix()) for f in discover([path])]
-
-
 @dataclass
 class CardChange:
     card: Card
@@ -108,6 +41,34 @@ class CardChange:
     lines: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     fields: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Unloaded:
+    """A card file that does not load: its errors, and the card it held at BASE if any."""
+
+    file: str
+    was: Card | None
+    findings: list[Finding]
+
+
+def unloaded_files(portfolio: Portfolio) -> dict[str, list[Finding]]:
+    """The files of a portfolio that did not load, with their errors."""
+    loaded = {card.file for card in portfolio.cards}
+    out: dict[str, list[Finding]] = {}
+    for finding in portfolio.findings:
+        if finding.severity is Severity.ERROR and finding.file not in loaded:
+            out.setdefault(finding.file, []).append(finding)
+    return out
+
+
+def _broken_file(card: Card, portfolio: Portfolio, broken: dict[str, list[Finding]]) -> str | None:
+    """The file of ``portfolio`` that did not load and held ``card``: its own file, or one that
+    claims its id."""
+    for file in (card.file, portfolio.broken.get(card.id.lower())):
+        if file is not None and file in broken:
+            return file
+    return None
 
 
 @dataclass
@@ -121,6 +82,10 @@ class PortfolioDiff:
     head_errors: int
     head_portfolio: Portfolio
     base_portfolio: Portfolio
+    #: Files at HEAD that do not load (a card there was not removed: it is broken).
+    unloadable: list[Unloaded] = field(default_factory=list)
+    #: Ids of the added cards whose file did not load at BASE.
+    loads_again: set[str] = field(default_factory=set)
 
     @property
     def renamed(self) -> list[CardChange]:
@@ -143,8 +108,7 @@ def _gate_text(portfolio: Portfolio, card: Card) -> str:
 def card_data(card_file: CardFile) -> tuple[str, Any] | None:
     """The display name and loaded data of a card file, or None when it does not load."""
     try:
-        raw = card_file.content if card_file.content is not None else read_limited(card_file.path)
-        return card_file.display, parse_text(decode(raw), positions=False).data
+        return card_file.display, parse_text(decode(read_card(card_file)), positions=False).data
     except LoadError:
         return None
 
@@ -280,13 +244,18 @@ def compare(
     head_by_alias = {a.lower(): c for c in head.cards for a in c.aliases}
     matched: set[str] = set()
     changed, removed = [], []
+    broken_head, was = unloaded_files(head), dict[str, Card]()
     for old in base.cards:
         new = head_by_id.get(old.id.lower())
         renamed_from = None
         if new is None and old.id.lower() in head_by_alias:
             new, renamed_from = head_by_alias[old.id.lower()], old.id
         if new is None:
-            removed.append(old)
+            broken = _broken_file(old, head, broken_head)
+            if broken is None:
+                removed.append(old)
+            else:  # still there, but it does not load
+                was.setdefault(broken, old)
             continue
         matched.add(new.id.lower())
         if old.source_text == new.source_text and not renamed_from and old.source_text:
@@ -299,7 +268,11 @@ def compare(
                 change.lines.append("Only comments or layout changed: the card's data is the same.")
             changed.append(change)
     added = [c for c in head.cards if c.id.lower() not in matched]
-    return PortfolioDiff(base_name, head_name, added, removed, changed, len(base.errors), len(head.errors), head, base)
+    broken_base = unloaded_files(base)
+    again = {c.id for c in added if _broken_file(c, base, broken_base) is not None}
+    unloadable = [Unloaded(file, was.get(file), found) for file, found in sorted(broken_head.items())]
+    errors = (len(base.errors), len(head.errors))
+    return PortfolioDiff(base_name, head_name, added, removed, changed, *errors, head, base, unloadable, again)
 
 
 def diff_revisions(
@@ -325,6 +298,16 @@ def _card_line(card: Card, portfolio: Portfolio) -> str:
     )
 
 
+def _unloaded_line(unloaded: Unloaded, result: PortfolioDiff) -> str:
+    first = unloaded.findings[0]
+    was = f" (was **{code(unloaded.was.id)}** at {code(result.base)})" if unloaded.was else ""
+    more = len(unloaded.findings) - 1
+    rest = f"; and {more} more (`mltrl validate`)" if more else ""
+    where = f"line {first.line}, column {first.column}"
+    name = code(one_line(unloaded.file))  # a newline in a name shown as one, not as a space
+    return f"{name}{was}: {code(first.code)} at {where}: {code(first.message)}{rest}"
+
+
 def as_markdown(result: PortfolioDiff) -> str:
     """The comment: card text only ever inside code spans, so it cannot add markup, HTML, images,
     mentions or references, nor break the layout."""
@@ -332,14 +315,22 @@ def as_markdown(result: PortfolioDiff) -> str:
     modified = [c for c in result.changed if not c.renamed_from]
     out.append(
         f"{len(modified)} changed, {len(result.added)} added, {len(result.removed)} removed, "
-        f"{len(result.renamed)} renamed ({code(result.base)} → {code(result.head)})"
+        f"{len(result.renamed)} renamed"
+        + (f", {len(result.unloadable)} not loading" if result.unloadable else "")
+        + f" ({code(result.base)} → {code(result.head)})"
     )
-    if not (result.changed or result.added or result.removed):
+    if not (result.changed or result.added or result.removed or result.unloadable):
         out += ["", "No card changed."]
     if result.head_errors:
         out += ["", f"⚠️ {result.head_errors} error(s) in the cards at {code(result.head)}: run `mltrl validate`."]
+    if result.unloadable:
+        out += ["", "### Does not load", ""] + [f"- {_unloaded_line(u, result)}" for u in result.unloadable]
     if result.added:
-        out += ["", "### Added", ""] + [f"- {_card_line(c, result.head_portfolio)}" for c in result.added]
+        out += ["", "### Added", ""] + [
+            f"- {_card_line(c, result.head_portfolio)}"
+            + (f"; did not load at {code(result.base)}" if c.id in result.loads_again else "")
+            for c in result.added
+        ]
     if result.removed:
         out += ["", "### Removed", ""] + [f"- {_card_line(c, result.base_portfolio)}" for c in result.removed]
     if result.renamed:
@@ -367,7 +358,14 @@ def as_data(result: PortfolioDiff) -> dict[str, Any]:
     return {
         "base": result.base,
         "head": result.head,
-        "added": [brief(c, result.head_portfolio) for c in result.added],
+        "added": [
+            {**brief(c, result.head_portfolio), **({"loaded_at_base": False} if c.id in result.loads_again else {})}
+            for c in result.added
+        ],
+        "does_not_load": [
+            {"file": u.file, "was": u.was.id if u.was else None, "findings": [f.as_dict() for f in u.findings]}
+            for u in result.unloadable
+        ],
         "removed": [brief(c, result.base_portfolio) for c in result.removed],
         "renamed": [{"from": c.renamed_from, "to": c.card.id} for c in result.renamed],
         "changed": [{"id": c.card.id, "name": c.card.name, **c.data} for c in result.changed],

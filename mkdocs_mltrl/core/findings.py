@@ -6,6 +6,8 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .printable import one_line, valid_text
+
 
 class Severity(str, enum.Enum):
     """How much a finding matters: errors fail, warnings fail under strict, info never fails."""
@@ -33,17 +35,19 @@ class Finding:
         return (self.file, self.line, self.column, _SEVERITY_ORDER[self.severity], self.code, self.message)
 
     def format(self) -> str:
-        """`path:line:col: severity CODE message`, the form editors and CI logs understand."""
-        return f"{self.file}:{self.line}:{self.column}: {self.severity.value} {self.code} {self.message}"
+        """`path:line:col: severity CODE message`, the form editors and CI logs understand; on one
+        line, whatever the file's name holds (see :mod:`.printable`)."""
+        return f"{one_line(self.file)}:{self.line}:{self.column}: {self.severity.value} {self.code} {one_line(self.message)}"
 
     def as_dict(self) -> dict[str, object]:
+        """The finding as JSON-ready data: valid Unicode, whatever the file's name holds."""
         return {
-            "file": self.file,
+            "file": valid_text(self.file),
             "line": self.line,
             "column": self.column,
             "severity": self.severity.value,
             "code": self.code,
-            "message": self.message,
+            "message": valid_text(self.message),
         }
 
 

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from .card import Card
 from .card_text import render_markdown
+from .file_policy import is_regular_file, real_path
 from .findings import Finding, Severity
 from .yaml_loader import Path_
 
@@ -85,6 +86,9 @@ def markdown_fields(card: Card) -> Iterator[tuple[Path_, str]]:
         for key, value in extras.items():
             if isinstance(value, str):
                 yield from item((section, key), value)
+    for path, key, value in card.item_extras():
+        if isinstance(value, str):
+            yield from item((*path, key), value)
 
 
 def url_fields(card: Card) -> Iterator[tuple[Path_, str]]:
@@ -217,10 +221,10 @@ def find_local_links(
             target_text = unquote(urlsplit(url).path)
             if not target_text:
                 continue
-            target = (folder / target_text).resolve()  # follows symbolic links: no escape through one
+            target = real_path(folder / target_text)  # follows symbolic links: no escape through one
             inside = target.is_relative_to(real_root)
             hidden = inside and any(part.startswith(".") for part in target.relative_to(real_root).parts)
-            if inside and not hidden and target.is_file():
+            if inside and not hidden and is_regular_file(target):  # not a loop, a pipe or a device
                 relative = target.relative_to(real_root).as_posix()
                 files[(card.file, url)] = LocalFile(target, _site_path(relative, target))
                 continue

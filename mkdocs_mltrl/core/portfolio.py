@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from .card import Card, card_from_data
+from .card_files import CardFile, discover, display_path
 from .checklist import Checklist, load_checklist
 from .clock import build_date
+from .file_policy import read_file
 from .findings import Finding, Severity, sort_findings
 from .gates.evaluation import GateReport, evaluate_gates, gate_findings
 from .gates.gate_set import GateMode, GateSet, check_sections, default_gates, load_gates
@@ -22,55 +23,8 @@ from .rules import DEFAULT_REVIEWERS_FROM, RuleContext, SystemLevel, run_rules
 from .schema_check import check, is_valid_fast
 from .workers import collector_paused, spread
 from .yaml_errors import LoadError
-from .yaml_files import check_size, decode, read_limited
+from .yaml_files import check_size, decode
 from .yaml_loader import as_mapping, parse_text
-
-CARD_SUFFIXES = (".yaml", ".yml")
-IO_CODE = "IO001"  # a card file that may not be read (a link out of the cards folder)
-
-
-class CardPathError(Exception):
-    """A path given to look for cards does not exist (a usage problem, not a card problem)."""
-
-
-@dataclass(frozen=True, slots=True)
-class CardFile:
-    """A card to load: a file on disk, or ``content`` read elsewhere (e.g. from a git revision)."""
-
-    path: Path
-    display: str
-    content: bytes | None = None
-
-
-def display_path(path: Path, base: Path | None = None) -> str:
-    """A path as people expect to read it: as given, or relative to ``base`` when inside it."""
-    if not path.is_absolute():
-        return path.as_posix()
-    base = (base or Path.cwd()).absolute()
-    return path.relative_to(base).as_posix() if path.is_relative_to(base) else path.as_posix()
-
-
-def discover(paths: Sequence[Path], base: Path | None = None) -> list[CardFile]:
-    """Card files under the given files and folders, sorted, without repeats.
-
-    Hidden files and folders are skipped. Symbolic links are listed like other files; the loader
-    refuses those that point outside the folder being searched.
-    """
-    found: dict[Path, CardFile] = {}
-    for root in paths:
-        if root.is_file():
-            found.setdefault(root.absolute(), CardFile(root, display_path(root, base)))
-            continue
-        if not root.is_dir():
-            raise CardPathError(f"no such file or folder: {root}")
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                if name.startswith(".") or not name.endswith(CARD_SUFFIXES):
-                    continue
-                path = Path(folder) / name
-                found.setdefault(path.absolute(), CardFile(path, display_path(path, base)))
-    return sorted(found.values(), key=lambda f: f.display)
 
 
 @dataclass
@@ -121,11 +75,6 @@ class CardCache:
         self._reports = {k: v for k, v in self._reports.items() if k in keys}
 
 
-def _outside(path: Path, roots: Iterable[Path]) -> bool:
-    real = path.resolve()
-    return not any(real.is_relative_to(root.resolve()) for root in roots)
-
-
 def _parse_card(display: str, raw: bytes, levels: LevelTable) -> _Parsed:
     try:
         text = decode(raw)
@@ -155,6 +104,8 @@ class Portfolio:
     _index: dict[str, Card] | None = field(default=None, repr=False)
     #: Files beside the cards that their Markdown links to (when loaded with a repository root).
     local_links: LocalLinks | None = None
+    #: Files that did not load, by the card id they appear to claim (lower case).
+    broken: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Finding]:
@@ -225,18 +176,22 @@ def _system_levels(cards: list[Card], resolve: dict[str, Card]) -> dict[str, Sys
     return result
 
 
+def read_card(card_file: CardFile) -> bytes:
+    """A card's bytes, by the path policy (see :mod:`.file_policy`); raises :class:`LoadError`."""
+    if card_file.problem is not None:
+        raise card_file.problem
+    if card_file.content is not None:
+        return check_size(card_file.content)
+    return read_file(card_file.path, card_file.folder)
+
+
 def _cached_load(
-    card_file: CardFile, levels: LevelTable, cache: CardCache | None, roots: Sequence[Path]
+    card_file: CardFile, levels: LevelTable, cache: CardCache | None
 ) -> tuple[tuple[str, str] | None, _Parsed]:
     """Parse a card file, or take it from the cache when its content has not changed; with the
     cache key of its content."""
-    if roots and card_file.content is None and card_file.path.is_symlink() and _outside(card_file.path, roots):
-        finding = Finding(
-            card_file.display, 1, 1, Severity.ERROR, IO_CODE, "symbolic link to a file outside the cards folder"
-        )
-        return None, _Parsed(None, [finding])
     try:
-        raw = read_limited(card_file.path) if card_file.content is None else check_size(card_file.content)
+        raw = read_card(card_file)
     except LoadError as exc:
         return None, _Parsed(None, [exc.finding(card_file.display)])
     key = (card_file.display, hashlib.sha256(raw).hexdigest())
@@ -254,7 +209,6 @@ def build_portfolio(
     gates: GateMode = GateMode.WARN,
     cache: CardCache | None = None,
     levels: LevelTable = DEFAULT_LEVELS,
-    roots: Sequence[Path] = (),
     reviewers_from: int = DEFAULT_REVIEWERS_FROM,
     gateset: GateSet | None = None,
     today: date | None = None,
@@ -272,7 +226,7 @@ def build_portfolio(
     kept = cache.reports_for((gateset.signature(), checklist, today)) if cache is not None else None
 
     def load(card_file: CardFile) -> tuple[tuple[str, str] | None, _Parsed, GateReport | None]:
-        key, parsed = _cached_load(card_file, levels, cache, roots)
+        key, parsed = _cached_load(card_file, levels, cache)
         card = parsed.card
         if card is None or key is None:
             return key, parsed, None
@@ -310,7 +264,11 @@ def build_portfolio(
         findings.extend(run_rules(card, ctx))
         reports[card.id] = report
         findings.extend(gate_findings(card, report, gates, gateset))
-    return Portfolio(cards, sort_findings(findings), checklist, len(files), reports, ctx.system, levels, gateset, today)
+    portfolio = Portfolio(
+        cards, sort_findings(findings), checklist, len(files), reports, ctx.system, levels, gateset, today
+    )
+    portfolio.broken = broken
+    return portfolio
 
 
 def load_portfolio(
@@ -361,19 +319,17 @@ def _load_portfolio(
     root: Path | None,
     processes: int,
 ) -> tuple[Portfolio | None, list[Finding]]:
+    project = root or base or Path.cwd()  # where a gates file or checklist named in it must lie
     display = display_path(checklist_path, base) if checklist_path else None
-    checklist, problems = load_checklist(checklist_path, display)
+    checklist, problems = load_checklist(checklist_path, display, project)
     if checklist is None:
         return None, problems
     gates_display = display_path(gates_file, base) if gates_file else None
-    gateset, gate_problems = load_gates(gates_file, gates_display)
+    gateset, gate_problems = load_gates(gates_file, gates_display, project)
     if gateset is None:
         return None, gate_problems
     files = discover(paths, base)
-    roots = [p for p in paths if p.is_dir()]
-    portfolio = build_portfolio(
-        files, checklist, gates, cache, levels, roots, reviewers_from, gateset, today, processes
-    )
+    portfolio = build_portfolio(files, checklist, gates, cache, levels, reviewers_from, gateset, today, processes)
     gate_problems += check_sections(gateset, checklist)
     portfolio.findings = sort_findings([*portfolio.findings, *gate_problems])
     if root is not None:

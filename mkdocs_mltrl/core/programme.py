@@ -92,8 +92,12 @@ def waivers(portfolio: Portfolio, today: date) -> list[tuple[Card, WaiverState]]
 
 
 def waiver_dict(card: Card, state: WaiverState) -> dict[str, Any]:
+    return {"id": card.id, **waiver_fields(state)}
+
+
+def waiver_fields(state: WaiverState) -> dict[str, Any]:
+    """One waiver as data (``mltrl report`` and ``cards.json``): its state as the card page shows it."""
     return {
-        "id": card.id,
         "gate": state.waiver.gate,
         "state": state.state,
         "expires": state.waiver.expires,

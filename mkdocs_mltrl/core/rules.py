@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from .card import Card
 from .findings import Finding, Severity
+from .suggest import Suggester, close_match
 from .yaml_loader import Path_
 
 #: A rule reports (path of the offending value, message) pairs.
@@ -73,6 +73,13 @@ class RuleContext:
     broken: dict[str, str] = field(default_factory=dict)
     #: A graduation to this level or higher must name its reviewers (MLTRL019); 10 turns it off.
     reviewers_from: int = DEFAULT_REVIEWERS_FROM
+    _ids: Suggester | None = field(default=None, repr=False)
+
+    def id_suggester(self) -> Suggester:
+        """Suggestions among every claimed id and alias (lower-cased), indexed once a portfolio."""
+        if self._ids is None:
+            self._ids = Suggester(self.claims)
+        return self._ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,20 +117,20 @@ def _reserved_ids(card: Card, ctx: RuleContext) -> Report:
 
 def did_you_mean(name: str, candidates: dict[str, str]) -> str:
     """`` (did you mean 'R04.2'?)`` when a candidate (lower-cased key -> shown name) is close."""
-    close = difflib.get_close_matches(name.lower(), list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{candidates[close[0]]}'?)" if close else ""
+    close = close_match(name.lower(), candidates)
+    return f" (did you mean '{candidates[close]}'?)" if close is not None else ""
 
 
 def _unknown_components(card: Card, ctx: RuleContext) -> Report:
-    shown: dict[str, str] | None = None
+    own: set[str] | None = None
     for ref in card.components:
         name = ref.card_id
         if name is None or name.lower() in ctx.resolve or name.lower() in ctx.broken:
             continue
-        if shown is None:
+        if own is None:
             own = {card.id.lower(), *(a.lower() for a in card.aliases)}
-            shown = {k: _claimed_name(k, ctx) for k in ctx.claims if k not in own}
-        hint = did_you_mean(name, shown)
+        close = ctx.id_suggester().close(name.lower(), exclude=own)
+        hint = f" (did you mean '{_claimed_name(close, ctx)}'?)" if close is not None else ""
         yield ("components", ref.index), f"component '{name}' has no card in this portfolio; its level is unknown{hint}"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import unicodedata
@@ -16,6 +15,7 @@ import fastjsonschema
 from .findings import Finding, Severity
 from .resources import load_schema
 from .schema_messages import CONTROL_FREE, CONTROL_FREE_MESSAGE, with_messages
+from .suggest import close_match
 from .yaml_loader import LoadedDocument, Path_, Position
 
 if TYPE_CHECKING:
@@ -235,10 +235,10 @@ def _messages(error: ValidationError, document: LoadedDocument) -> Iterator[tupl
         for key in instance:
             if key in known or any(p.search(key) for p in patterns):
                 continue
-            hint = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            hint = close_match(key, known)
             message = f"unknown field {show(key)}"
             if hint:
-                message += f": did you mean '{hint[0]}'?"
+                message += f": did you mean '{hint}'?"
             else:
                 message += f"; allowed here: {', '.join(known)}"
                 if patterns:

@@ -12,12 +12,16 @@ fails leaves its share to the calling process, which then meets the same problem
 
 from __future__ import annotations
 
+import atexit
 import gc
 import io
 import multiprocessing
 import os
 import pickle
+import signal
+import sys
 import tempfile
+import weakref
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -121,12 +125,74 @@ def _widen(connection: Connection) -> None:
         pass
 
 
+#: The read ends of the pipes this process reads its workers' results from: a worker closes its
+#: copies, so that a write to a pipe whose reader is gone fails instead of waiting forever.
+_readers: weakref.WeakSet[Connection] = weakref.WeakSet()
+
+#: ``prctl(PR_SET_PDEATHSIG, ...)``: Linux sends the signal to a process when its parent dies.
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this (forked) process end when ``parent`` does, however it ends (SIGKILL, SIGTERM,
+    Ctrl-C, a crash): at once on Linux, else at the worker's next item (see :func:`_orphaned`)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes  # here: only a worker needs it, and `mltrl` starts sooner without it
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+            pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(0)
+
+
+def _orphaned(parent: int) -> bool:
+    """Whether the process that started this worker has gone (the worker then stops)."""
+    return os.getppid() != parent
+
+
+def _start(parent: int, target: Callable[..., None], *args: Any) -> None:
+    """A worker's first steps: end with the parent, and hold no pipe end but its own writer."""
+    _die_with_parent(parent)
+    for reader in list(_readers):
+        reader.close()
+    target(parent, *args)
+
+
+def _end(process: Any, wait: float) -> None:
+    """Wait up to ``wait`` seconds for a worker to finish, then kill it: SIGKILL also ends a
+    stopped worker, which SIGTERM (and so ``multiprocessing``'s own clean-up at exit) would wait on."""
+    process.join(timeout=wait)
+    if process.is_alive():
+        process.kill()
+        process.join()
+
+
+#: Workers started by this process and not yet ended.
+_workers: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _end_workers() -> None:
+    """At exit, also after Ctrl-C, end every worker still there before ``multiprocessing``'s own
+    clean-up, which would wait on a stopped one: registered again at each start, so it runs first
+    (handlers run last-registered first)."""
+    for process in list(_workers):
+        _end(process, wait=0)
+
+
 def _fork(target: Callable[..., None], *args: Any) -> tuple[Any, Connection]:
+    """Start ``target(parent pid, *args, writer)`` in a forked worker; the process and the reader."""
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
     _widen(writer)
-    process = context.Process(target=target, args=(*args, writer), daemon=True)
+    _readers.add(reader)
+    process = context.Process(target=_start, args=(os.getpid(), target, *args, writer), daemon=True)
     process.start()
+    _workers.add(process)
+    atexit.unregister(_end_workers)
+    atexit.register(_end_workers)
     writer.close()
     return process, reader
 
@@ -159,11 +225,11 @@ class _Counter:
 
 
 def _work_chunks(
-    job: Callable[[T], R], items: Sequence[T], counter: _Counter, table: _Table, writer: Connection
+    parent: int, job: Callable[[T], R], items: Sequence[T], counter: _Counter, table: _Table, writer: Connection
 ) -> None:
     done = []  # (start, pickled results): sent once every item is taken, so the pipe never stalls us
     try:
-        while (start := counter.take(CHUNK)) is not None:
+        while not _orphaned(parent) and (start := counter.take(CHUNK)) is not None:
             done.append((start, _dumps([job(item) for item in items[start : start + CHUNK]], table)))
         for start, data in done:
             writer.send_bytes(start.to_bytes(8, "little") + data)
@@ -187,27 +253,34 @@ def spread(job: Callable[[T], R], items: Sequence[T], processes: int, shared: It
     counter = _Counter(context, len(items))
     running = [_fork(_work_chunks, job, items, counter, table) for _ in range(processes - 1)]
     chunks: dict[int, list[R]] = {}
-    while (start := counter.take(CHUNK)) is not None:
-        chunks[start] = [job(item) for item in items[start : start + CHUNK]]
-    for process, reader in running:
-        try:
-            while True:
-                data = reader.recv_bytes()
-                chunks[int.from_bytes(data[:8], "little")] = _loads(data[8:], table)
-        except (EOFError, OSError, pickle.UnpicklingError):
-            pass  # all sent, or the worker failed: what is missing is done below
-        reader.close()
-        process.join()
+    try:
+        while (start := counter.take(CHUNK)) is not None:
+            chunks[start] = [job(item) for item in items[start : start + CHUNK]]
+        for process, reader in running:
+            try:
+                while True:
+                    data = reader.recv_bytes()
+                    chunks[int.from_bytes(data[:8], "little")] = _loads(data[8:], table)
+            except (EOFError, OSError, pickle.UnpicklingError):
+                pass  # all sent, or the worker failed: what is missing is done below
+            reader.close()
+            process.join()
+    finally:  # also when this process is stopped (Ctrl-C): no worker is left behind
+        for process, reader in running:
+            reader.close()
+            _end(process, wait=0)
     for start in range(0, len(items), CHUNK):
         if start not in chunks:
             chunks[start] = [job(item) for item in items[start : start + CHUNK]]
     return [result for start in sorted(chunks) for result in chunks[start]]
 
 
-def _work_ahead(job: Callable[[T], R], items: Sequence[T], counter: _Counter, spool: int, writer: Connection) -> None:
+def _work_ahead(
+    parent: int, job: Callable[[T], R], items: Sequence[T], counter: _Counter, spool: int, writer: Connection
+) -> None:
     offset = 0
     try:
-        while (index := counter.take(1)) is not None:
+        while not _orphaned(parent) and (index := counter.take(1)) is not None:
             data = zlib.compress(pickle.dumps(job(items[index]), pickle.HIGHEST_PROTOCOL), 1)  # TMPDIR may be tmpfs
             os.pwrite(spool, data, offset)
             writer.send((index, offset, len(data)))
@@ -287,10 +360,7 @@ class Ahead(Generic[R]):
             self._open = False
             self._counter.take(len(self._index))  # nothing more to start
             self._reader.close()
-            self._process.join(timeout=5)
-            if self._process.is_alive():  # pragma: no cover - a worker stuck writing to the pipe
-                self._process.terminate()
-                self._process.join()
+            _end(self._process, wait=5)
 
     def close(self) -> None:
         """Stop the worker (it may still be ahead) and free what it made that nobody asked for."""

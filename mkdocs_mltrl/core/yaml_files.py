@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .yaml_errors import MAX_FILE_BYTES, YAML_ENCODING, YAML_TOO_LARGE, YAML_UNREADABLE, LoadError
+from .file_policy import Folder, read_file
+from .yaml_errors import MAX_FILE_BYTES, YAML_ENCODING, YAML_TOO_LARGE, LoadError
 
 
 def line_column(raw: bytes, offset: int) -> tuple[int, int]:
@@ -26,17 +27,10 @@ def decode(raw: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
-def read_limited(path: Path) -> bytes:
-    """The bytes of a file, refusing files over 1 MiB before reading them."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise LoadError(YAML_TOO_LARGE, f"the file is {size:,} bytes; a card may be at most 1 MiB")
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise LoadError(YAML_UNREADABLE, f"cannot read the file: {exc.strerror or exc}") from None
-    return check_size(raw)
+def read_limited(path: Path, folder: Folder | None = None) -> bytes:
+    """The bytes of a file by the path policy (see :mod:`.file_policy`), refusing files over 1 MiB
+    before reading them."""
+    return read_file(path, folder)
 
 
 def check_size(raw: bytes) -> bytes:

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from .file_policy import Folder
 from .findings import Finding
 from .yaml_errors import (
     MAX_DEPTH,
@@ -343,8 +344,9 @@ def parse_text(text: str, positions: bool = True) -> LoadedDocument:
     return LoadedDocument(data, composer.positions if positions else Positions.lazy(text, composer.positions), text)
 
 
-def load_file(path: Path) -> LoadedDocument:
-    return parse_text(decode(read_limited(path)))
+def load_file(path: Path, folder: Folder | None = None) -> LoadedDocument:
+    """A YAML file read by the path policy: one named inside ``folder`` must really lie in it."""
+    return parse_text(decode(read_limited(path, folder)))
 
 
 def as_mapping(document: LoadedDocument) -> None:
@@ -354,10 +356,10 @@ def as_mapping(document: LoadedDocument) -> None:
         raise LoadError(YAML_NOT_MAPPING, f"the top level must be a mapping of fields, not {kind}")
 
 
-def load_mapping(path: Path, display: str) -> tuple[LoadedDocument | None, list[Finding]]:
+def load_mapping(path: Path, display: str, folder: Folder | None = None) -> tuple[LoadedDocument | None, list[Finding]]:
     """Load a file whose top level must be a mapping; problems come back as findings."""
     try:
-        document = load_file(path)
+        document = load_file(path, folder)
         as_mapping(document)
     except LoadError as exc:
         return None, [exc.finding(display)]

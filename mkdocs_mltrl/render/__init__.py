@@ -5,7 +5,7 @@ from .charts import MARKER_GAP, spread
 from .colours import STAGE_COLOURS
 from .filters import code_spans, css_string
 from .gates_reference import gates_data, gates_markdown
-from .new_card import ScaffoldError, create_card, render_new_card, schema_hint
+from .new_card import ScaffoldError, create_card, published_schema, render_new_card, schema_hint, write_schema
 from .renderer import RenderedPage, Renderer
 from .search_text import card_search_html, search_html
 from .sections import CARD_ANCHOR, CARD_SECTIONS, INDEX_ANCHOR, PORTFOLIO_ANCHOR, PORTFOLIO_SECTIONS, card_sections
@@ -33,9 +33,11 @@ __all__ = [
     "css_string",
     "gates_data",
     "gates_markdown",
+    "published_schema",
     "render_new_card",
     "schema_hint",
     "search_html",
     "spread",
     "templates_signature",
+    "write_schema",
 ]

@@ -18,7 +18,32 @@ def person_html(value: Any) -> Markup:
     inner = Markup('<a href="{}">{}</a>').format(url, value.name) if url else name
     if value.role:
         inner += Markup(' <span class="mltrl-muted">({})</span>').format(value.role)
+    if value.extras:
+        inner += Markup(" ") + item_extras(value.extras, inline=True)
     return Markup(inner)
+
+
+def item_extras(extras: Any, inline: bool = False) -> Markup:
+    """The ``x-`` fields of one item of a card, shown with the item: text as inline Markdown,
+    lists and mappings as YAML. A definition list in a table cell or a block, or a run of spans
+    beside an inline value (a person, a component, the target)."""
+    if not extras:
+        return Markup("")
+    out = []
+    for key, value in extras:
+        if isinstance(value, str):
+            shown = render_inline(value)
+        elif isinstance(value, (dict, list)):
+            shown = Markup("<code>{}</code>" if inline else "<pre>{}</pre>").format(extra_text(value))
+        else:
+            shown = escape(extra_text(value))
+        pattern = '<span class="mltrl-item-extra" data-key="{0}"><code>{0}</code> {1}</span>'
+        if not inline:
+            pattern = '<dt data-key="{0}"><code>{0}</code></dt><dd>{1}</dd>'
+        out.append(Markup(pattern).format(key, shown))
+    if inline:
+        return Markup(" ").join(out)
+    return Markup('<dl class="mltrl-item-extras">{}</dl>').format(Markup("").join(out))
 
 
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
@@ -71,6 +96,7 @@ FILTERS: dict[str, Any] = {
     "md_inline": render_inline,
     "safe_url": safe_url,
     "person": person_html,
+    "item_extras": item_extras,
     "extra": extra_text,
     "score_class": score_class,
     "code_spans": code_spans,

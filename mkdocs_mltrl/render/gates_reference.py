@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
-from ..core.gates.gate_set import GateSet
+from ..core.gates.gate_set import Gate, GateSet
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _paper(gate: Gate) -> str:
+    """The paper's words for a gate, as a table cell: where, then the quote (escaped as text)."""
+    if not gate.paper:
+        return "—"
+    where = "Methods" if gate.paper_level is None else f"Level {gate.paper_level}"
+    return f"*{where}*: “{_cell(_text(gate.paper))}”"
+
+
+_MARKUP = re.compile(r"[\\`*_\[\]]|[<>]|&(?=#?\w+;)")
+
+
+def _text(text: str) -> str:
+    """Plain text in Markdown: ``<``, ``>`` and an ``&`` that starts an entity as entities, the
+    characters Markdown reads as markup escaped with a backslash."""
+    return _MARKUP.sub(lambda m: html.escape(m.group()) if m.group() in "<>&" else "\\" + m.group(), text)
 
 
 def gates_markdown(gateset: GateSet) -> str:
@@ -22,21 +41,31 @@ def gates_markdown(gateset: GateSet) -> str:
         "A card at level L must meet every gate of every level up to L, except the gates of levels",
         "below the level its history starts at (the level it *entered at*), which are not asked. A",
         "missing deliverable is a finding with the gate's code, positioned at the card's `level`.",
-        "Gate findings are **warnings** by default, **errors** with `gates: error` (plugin option) or",
-        "`mltrl validate --gates error`, and not reported at all with `gates: off`; a gate with its own",
-        "severity is reported with that severity. Conditions read the card as written: a value the",
-        "card does not state never counts as a default value. How to add, drop, move and waive gates:",
-        "[Running a readiness programme](readiness-programme.md).",
+        "Missing deliverables are a card's readiness status: its page and the index show them. With",
+        "`gates: warn` (the default) `mltrl validate` reports them as **warnings** (failing under",
+        "`--strict`) and a site build as **info**, so a new card publishes under `mkdocs build --strict`;",
+        "with `gates: error` (plugin option) or `mltrl validate --gates error` they are **errors**, which",
+        "also stop the build; `gates: info` reports them and never fails; `gates: off` does not report",
+        "them. A gate with its own severity is reported with that severity everywhere. Conditions read",
+        "the card as written: a value the card does not state never counts as a default value. How to",
+        "add, drop, move and waive gates: [Running a readiness programme](readiness-programme.md).",
         "",
-        "| code | level | deliverable | severity |",
-        "|---|---|---|---|",
+        "The last column quotes the [MLTRL paper](https://arxiv.org/abs/2101.03989) where it asks for the",
+        "deliverable, with the level it asks it at (*Methods*: the paper's Methods section, which names",
+        "no level). No built-in gate is asked before that level; a gate's code keeps the level it was",
+        "first asked at, since codes are never renumbered.",
+        "",
+        "| code | level | deliverable | severity | in the paper |",
+        "|---|---|---|---|---|",
     ]
     for g in gateset.gates:
         severity = g.severity.value if g.severity else "by mode"
-        lines.append(f"| {g.code} | {g.level} | {_cell(g.description)} | {severity} |")
+        lines.append(f"| {g.code} | {g.level} | {_cell(g.description)} | {severity} | {_paper(g)} |")
     lines += ["", "## Exact predicates", ""]
     for g in gateset.gates:
         lines += [f"### {g.code}", "", f"Level {g.level}: {g.description}.", "", f"Met when {g.predicate}."]
+        if g.paper:
+            lines += ["", f"In the paper: {_paper(g)}"]
         if g.doc:
             lines += ["", f"Documentation: [{g.doc}]({g.doc})." if "://" not in g.doc else f"Documentation: <{g.doc}>."]
         lines.append("")
@@ -52,6 +81,7 @@ def gates_data(gateset: GateSet) -> list[dict[str, Any]]:
             "predicate": g.predicate,
             "doc": g.doc,
             "severity": g.severity.value if g.severity else None,
+            "paper": {"level": g.paper_level, "quote": g.paper} if g.paper else None,
             "when": g.when,
             "source": g.source,
         }

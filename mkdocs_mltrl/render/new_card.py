@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import os
 import re
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from ..core.gates.gate_set import default_gates
+from ..core.card_files import CardFile
+from ..core.checklist import load_checklist
+from ..core.gates.gate_set import GateMode, default_gates
+from ..core.portfolio import build_portfolio
+from ..core.printable import one_line, valid_text
 from ..core.resources import schema_path, templates_dir
 from ..core.rules import RESERVED_IDS
 
@@ -155,23 +160,43 @@ def render_new_card(card_id: str, name: str, level: int, owner: str, schema: str
     )
 
 
-def schema_hint(card_dir: Path) -> str:
-    """Where the card's editor hint points, so that it works offline: the schema in the
-    repository (as a relative path) when there is one, else the installed copy."""
-    folder = card_dir.resolve()
+SCHEMA_NAME = "card.schema.json"
+
+
+def published_schema(site_url: str | None, url_prefix: str) -> str | None:
+    """The URL of the card schema the site publishes, when ``site_url`` says where the site is."""
+    if not site_url:
+        return None
+    prefix = f"{url_prefix.strip('/')}/" if url_prefix.strip("/") else ""
+    return f"{site_url.rstrip('/')}/{prefix}schemas/{SCHEMA_NAME}"
+
+
+def schema_hint(card_dir: Path, project: Path, published: str | None) -> tuple[str, Path | None]:
+    """Where a new card's editor hint points, so that it works in every clone of the repository:
+    the schema in the repository (a path relative to the card) when there is one, else the copy
+    the site publishes (``published``), else a copy to write into the project's ``schemas/``
+    folder. Returns the hint and, in the last case, the file to write (see :func:`write_schema`)."""
+    folder, project = card_dir.resolve(), project.resolve()
     for parent in (folder, *folder.parents):
-        candidate = parent / "schemas" / "card.schema.json"
+        candidate = parent / "schemas" / SCHEMA_NAME
         if candidate.is_file():
-            return Path(os.path.relpath(candidate, folder)).as_posix()
-    installed = schema_path("card.schema.json").resolve()
+            return Path(os.path.relpath(candidate, folder)).as_posix(), None
+        if parent == project:
+            break
+    if published:
+        return published, None
+    target = project / "schemas" / SCHEMA_NAME
     try:
-        return (
-            Path(os.path.relpath(installed, folder)).as_posix()
-            if installed.is_relative_to(Path.cwd())
-            else str(installed)
-        )
-    except ValueError:  # another drive
-        return str(installed)
+        return Path(os.path.relpath(target, folder)).as_posix(), target
+    except ValueError:  # the cards on another drive than the project
+        return target.as_uri(), target
+
+
+def write_schema(target: Path) -> None:
+    """Write the card schema to ``target`` for editors' hints (never over an existing file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as handle:
+        handle.write(schema_path(SCHEMA_NAME).read_text(encoding="utf-8"))
 
 
 class ScaffoldError(Exception):
@@ -182,8 +207,36 @@ class ScaffoldError(Exception):
         self.usage = usage
 
 
+def check_values(values: dict[str, str]) -> None:
+    """Refuse a value no card can hold as written: bytes that are not UTF-8, or a control
+    character (a newline, an escape) in what must be one line of text."""
+    for option, value in values.items():
+        if valid_text(value) != value:
+            raise ScaffoldError(f"{option} is not UTF-8 text: '{one_line(value)}'", usage=True)
+        bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
+        if bad is not None:
+            raise ScaffoldError(
+                f"{option} holds a control character (U+{ord(bad):04X}) in '{one_line(value)}': "
+                "a card's value here is one line of text",
+                usage=True,
+            )
+
+
+def check_card_text(text: str, display: str) -> None:
+    """Load the card about to be written as ``mltrl validate`` would: refuse it unless it loads
+    without an error (a value the schema refuses, a YAML problem), so nothing invalid is written."""
+    checklist, _ = load_checklist()
+    assert checklist is not None  # the shipped checklist
+    card_file = CardFile(Path(display), display, text.encode("utf-8"))
+    errors = build_portfolio([card_file], checklist, GateMode.OFF).errors
+    if errors:
+        found = "; ".join(f"line {f.line}: {f.code} {one_line(f.message)}" for f in errors)
+        raise ScaffoldError(f"the card cannot be written with these values ({found})", usage=True)
+
+
 def create_card(folder: Path, card_id: str, text: str, taken: set[str]) -> Path:
-    """Write ``<folder>/<id>.yaml``, refusing bad ids, ids already in use and existing files."""
+    """Write ``<folder>/<id>.yaml``, refusing bad ids, ids already in use, existing files and a
+    card that would not load without an error."""
     if not ID_PATTERN.fullmatch(card_id):
         raise ScaffoldError(
             f"invalid id '{card_id}': start with a letter or digit, then letters, digits, '.', '_' or '-'"
@@ -192,10 +245,11 @@ def create_card(folder: Path, card_id: str, text: str, taken: set[str]) -> Path:
         )
     if card_id.lower() in RESERVED_IDS:
         raise ScaffoldError(f"'{card_id}' is reserved for the site's own pages", usage=True)
+    path = folder / f"{card_id}.yaml"
+    check_card_text(text, path.as_posix())
     if card_id.lower() in taken:
         raise ScaffoldError(f"a card with id '{card_id}' (or that alias) already exists in {folder}")
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{card_id}.yaml"
     try:
         with path.open("x", encoding="utf-8") as handle:  # never overwrite
             handle.write(text)

@@ -18,7 +18,7 @@ from ..core.gates.evaluation import waiver_states
 from ..core.levels import LevelInfo
 from ..core.local_links import rewrite
 from ..core.portfolio import Portfolio
-from ..core.programme import TargetStatus, lift, target_status
+from ..core.programme import TargetStatus, lift, target_status, waiver_fields
 from .charts import history_chart, risk_matrix, risk_points
 from .colours import LIGHT_PALETTE, STAGE_COLOURS, stage_colour
 from .component_graph import component_graph
@@ -77,7 +77,7 @@ class Renderer:
     def card_page(self, card: Card) -> RenderedPage:
         portfolio = self.portfolio
         page_url = self.layout.card_url(card.id)
-        components = []
+        components: list[dict[str, Any]] = []
         for ref in card.components:
             if ref.card_id is not None:
                 target = portfolio.by_id(ref.card_id)
@@ -87,7 +87,10 @@ class Renderer:
                 )  # fmt: skip
             elif ref.external is not None:
                 ext = ref.external
-                components.append({"name": ext.name, "id": None, "level": ext.level, "card": None, "link": ext.link})
+                components.append(
+                    {"name": ext.name, "id": None, "level": ext.level, "card": None, "link": ext.link,
+                     "extras": ext.extras}
+                )  # fmt: skip
         points = risk_points(card)
         checklist = portfolio.checklist
         answered = sum(1 for item in checklist.item_ids if item in card.ethics and card.ethics[item].status != "open")
@@ -213,6 +216,8 @@ class Renderer:
         for card in portfolio.sorted_by_level():
             report = portfolio.gates[card.id]
             system = portfolio.system.get(card.id)
+            target = self.target(card)
+            waivers = waiver_states(card, report, portfolio.gateset, portfolio.today)
             cards.append(
                 {
                     "id": card.id,
@@ -230,6 +235,8 @@ class Renderer:
                     "badge": self.absolute(self.layout.badge(card.id)),
                     "last_review": card.last_review_date,
                     "gates": {"met": report.passed, "missing": [g.code for g in report.missing]},
+                    "waivers": [waiver_fields(w) for w in waivers],
+                    "target": target.as_dict() if target is not None else None,
                     "license": card.license,
                     "exports": {f: self.absolute(self.layout.card_export(card.id, f)) for f in EXPORT_FORMATS},
                 }

@@ -16,6 +16,11 @@ class SiteLayout:
 
     prefix: str = "cards"
     directory_urls: bool = True
+    #: Page sources named like documents, ``<prefix>/<id>.md``, so that Markdown links to a card
+    #: read naturally: for a host that writes each page to :meth:`page_dest` whatever its source
+    #: is named (MkDocs). Elsewhere a page's source is ``<prefix>/<id>/index.md``, in the folder of
+    #: its URL: Zensical rewrites every relative link of a page against its source's folder.
+    named_sources: bool = False
 
     def _page(self, folder: str) -> str:
         folder = folder.strip("/")
@@ -26,8 +31,19 @@ class SiteLayout:
     def _join(self, *parts: str) -> str:
         return "/".join(p.strip("/") for p in (self.prefix, *parts) if p.strip("/"))
 
+    def _source(self, folder: str) -> str:
+        # MkDocs reads `index.md` and `README.md` as their folder's page: those two keep the folder form.
+        if self.named_sources and folder.rsplit("/", 1)[-1] not in ("index", "README"):
+            return f"{folder}.md"
+        return f"{folder}/index.md"
+
+    def page_dest(self, src_uri: str) -> str:
+        """The file a page source is written to: ``<folder>/index.html``, whatever the URL style."""
+        stem = src_uri.removesuffix(".md")
+        return f"{stem}.html" if stem == "index" or stem.endswith("/index") else f"{stem}/index.html"
+
     def card_src(self, card_id: str) -> str:
-        return f"{self._join(card_id)}/index.md"
+        return self._source(self._join(card_id))
 
     def card_url(self, card_id: str) -> str:
         return self._page(self._join(card_id))
@@ -39,7 +55,7 @@ class SiteLayout:
         return self._page(self._join())
 
     def portfolio_src(self) -> str:
-        return f"{self._join('portfolio')}/index.md"
+        return self._source(self._join("portfolio"))
 
     def portfolio_url(self) -> str:
         return self._page(self._join("portfolio"))

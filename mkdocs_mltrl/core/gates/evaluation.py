@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,6 +10,7 @@ from ..card_parts import Waiver
 from ..checklist import Checklist
 from ..clock import build_date
 from ..findings import Finding, Severity
+from ..suggest import close_match
 from .gate_set import Gate, GateMode, GateResult, GateSet, GateState, default_gates
 
 ENTERED_ABOVE = "MLTRL040"  # info: gates below the level a card entered at are not asked
@@ -107,7 +107,7 @@ def gate_findings(card: Card, report: GateReport, mode: GateMode, gateset: GateS
     for i, waiver in enumerate(card.waivers):
         if gateset.by_code(waiver.gate) is None:
             where = card.positions.of_value(("waivers", i, "gate"))
-            hint = difflib.get_close_matches(waiver.gate, gateset.codes, n=1, cutoff=0.7)
+            hint = close_match(waiver.gate, gateset.codes, cutoff=0.7)
             findings.append(
                 Finding(
                     card.file,
@@ -116,12 +116,12 @@ def gate_findings(card: Card, report: GateReport, mode: GateMode, gateset: GateS
                     Severity.WARNING,
                     WAIVER_UNKNOWN_GATE,
                     f"waiver of '{waiver.gate}', which is not a gate of this programme"
-                    + (f": did you mean '{hint[0]}'?" if hint else ""),
+                    + (f": did you mean '{hint}'?" if hint else ""),
                 )
             )
     if mode is GateMode.OFF:
         return findings
-    default = Severity.ERROR if mode is GateMode.ERROR else Severity.WARNING
+    default = {GateMode.ERROR: Severity.ERROR, GateMode.WARN: Severity.WARNING, GateMode.INFO: Severity.INFO}[mode]
     at_level = card.positions.of_value(("level",))
     for result in report.current:
         gate = result.gate

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from functools import cache
 from typing import Any
 
 from ..resources import load_schema
+from ..suggest import close_match
 
 _ANY: dict[str, Any] = {"x-any": True}
 
@@ -74,7 +74,7 @@ def unknown_field(path: str, within: str | None) -> str | None:
         return None
     head, _, last = path.rpartition(".")
     parent = _field_node(head, base) if head else (base or _card_schema()[0])
-    hint = difflib.get_close_matches(last, _field_names(parent), n=1, cutoff=0.6)
+    hint = close_match(last, _field_names(parent))
     place = f" in the items of '{within}'" if within else ""
     message = f"'{path}' is not a field of the card format{place}"
-    return message + (f": did you mean '{'.'.join([*([head] if head else []), hint[0]])}'?" if hint else "")
+    return message + (f": did you mean '{'.'.join([*([head] if head else []), hint])}'?" if hint else "")

@@ -7,7 +7,6 @@ condition never mistakes an unstated value for a default one."""
 
 from __future__ import annotations
 
-import difflib
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -18,9 +17,11 @@ from typing import Any
 from ..card import Card
 from ..card_parts import Waiver
 from ..checklist import Checklist
+from ..file_policy import Folder, project_folder
 from ..findings import Finding, Severity
 from ..resources import default_gates_path
 from ..schema_check import check
+from ..suggest import close_match
 from ..yaml_loader import LoadedDocument, Path_, load_mapping
 from .conditions import Condition, describe, field_paths_of, holds
 from .field_paths import unknown_field
@@ -47,18 +48,19 @@ class GateMode(str, enum.Enum):
     """How missing deliverables are reported."""
 
     OFF = "off"
+    INFO = "info"  # reported, never failing (how a site build reports `warn`)
     WARN = "warn"
     ERROR = "error"
 
     @classmethod
     def parse(cls, value: object) -> GateMode:
-        """Accept ``off``/``warn``/``error``, and YAML 1.1's ``false`` for an unquoted ``off``."""
+        """Accept ``off``/``info``/``warn``/``error``, and YAML 1.1's ``false`` for an unquoted ``off``."""
         if value is False:
             return cls.OFF
         try:
             return cls(str(value).lower())
         except ValueError:
-            raise ValueError(f"gates must be one of off, warn, error (got {value!r})") from None
+            raise ValueError(f"gates must be one of off, info, warn, error (got {value!r})") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,8 @@ class Gate:
     source: str = ""  # the gates file that declares (or last changed) the gate
     line: int = 1  # where the gate is declared in its file
     column: int = 1
+    paper: str | None = None  # the MLTRL paper's words that ask for the deliverable
+    paper_level: int | None = None  # the level they ask it at (None: the paper's Methods section)
 
     def met(self, card: Card, checklist: Checklist) -> bool:
         return holds(self.when, card, checklist)
@@ -126,6 +130,7 @@ def _finding(document: LoadedDocument, display: str, path: Path_, severity: Seve
 
 
 def _gate(data: dict[str, Any], source: str, line: int, column: int) -> Gate:
+    paper = data.get("paper") or {}
     return Gate(
         data["code"],
         int(data["level"]),
@@ -136,6 +141,8 @@ def _gate(data: dict[str, Any], source: str, line: int, column: int) -> Gate:
         source,
         line,
         column,
+        paper.get("quote"),
+        int(paper["level"]) if "level" in paper else None,
     )
 
 
@@ -209,12 +216,14 @@ def _merge(base: GateSet, document: LoadedDocument, display: str) -> tuple[GateS
 
 
 def _no_gate(code: str, gates: dict[str, Gate]) -> str:
-    hint = difflib.get_close_matches(code, list(gates), n=1, cutoff=0.7)
-    return f"'{code}' is not a gate" + (f": did you mean '{hint[0]}'?" if hint else "")
+    hint = close_match(code, gates, cutoff=0.7)
+    return f"'{code}' is not a gate" + (f": did you mean '{hint}'?" if hint else "")
 
 
-def _read(path: Path, display: str, checked: bool = True) -> tuple[LoadedDocument | None, list[Finding]]:
-    document, findings = load_mapping(path, display)
+def _read(
+    path: Path, display: str, folder: Folder | None = None, checked: bool = True
+) -> tuple[LoadedDocument | None, list[Finding]]:
+    document, findings = load_mapping(path, display, folder)
     if document is None or not checked:
         return document, findings
     # One document a build: jsonschema checks it in less time than the quick validator takes to
@@ -238,17 +247,20 @@ def default_gates() -> GateSet:
     return replace(gateset, files=())
 
 
-def load_gates(path: Path | None = None, display: str | None = None) -> tuple[GateSet | None, list[Finding]]:
+def load_gates(
+    path: Path | None = None, display: str | None = None, project: Path | None = None
+) -> tuple[GateSet | None, list[Finding]]:
     """The built-in gates with an organisation's gates file applied (``None``: the built-in ones).
 
     Returns ``None`` and the findings when the file cannot be used; warnings (a dropped gate that
-    does not exist, an unknown field) come back with a usable gate set.
+    does not exist, an unknown field) come back with a usable gate set. A gates file named inside
+    ``project`` must really lie in it (see :mod:`..file_policy`).
     """
     base = default_gates()
     if path is None:
         return base, []
     display = display or str(path)
-    document, findings = _read(path, display)
+    document, findings = _read(path, display, project_folder(project) if project is not None else None)
     if document is None:
         return None, findings
     gateset, findings = _merge(base, document, display)

@@ -44,7 +44,7 @@ class MltrlConfig(base.Config):
     gates_file = c.Optional(c.Type(str))
     #: Stage bands by level, where the organisation's differ from the defaults.
     stages: _Checked[dict[int, str]] = _Checked(parse_stages, {})
-    #: How missing gate deliverables are reported: off, warn or error.
+    #: How missing gate deliverables are reported: off, info, warn (info in a build) or error.
     #: (MkDocs reads YAML 1.1, where a bare `off` is false: that is read as off too.)
     gates = _Checked(lambda value: GateMode.parse(value).value, "warn")
     #: Graduations to this level or higher must name their reviewers (MLTRL019); 10 turns it off.

@@ -21,8 +21,10 @@ from ...core.workers import process_count
 from ...render.templates import COMPILED_TEMPLATES
 from ...render.urls import card_edit_url
 from ..settings import Settings
-from ..site import CardSite, SiteError, load_card_site
+from ..site import PAGE_KINDS, CardSite, GeneratedFile, SiteError, load_card_site
+from .card_nav import CardNav
 from .config import MltrlConfig
+from .languages import language_folder, localizes_docs, restore_pages, stand_in
 from .theme_output import (
     REUSED_SOURCE,
     REUSED_TEMPLATE,
@@ -51,6 +53,11 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.theme_keys: dict[str, tuple[Any, ...]] = {}  # card pages' theme output keys, this build
         self.nav: Any = None
         self.site: CardSite | None = None
+        self.generated: list[GeneratedFile] = []  # this build's generated files
+        self.card_srcs: list[str] = []  # this build's card pages
+        self.card_nav = CardNav()
+        self.configured: Any = None  # the config the cards were loaded for
+        self.stand_ins: dict[str, GeneratedFile] = {}  # pages given to mkdocs-static-i18n, by stand-in path
         self.base = Path.cwd()
         self.command = "build"
         self.processes = 1
@@ -61,15 +68,20 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
     def _path(self, value: str) -> Path:
         return (self.base / value).resolve()
 
+    def _named(self, value: str) -> Path:
+        """A file named in the options, as named: the path policy follows its links, if at all."""
+        return Path(os.path.abspath(self.base / value))
+
     def on_config(self, config: Any) -> Any:
-        if not self.config.enabled:
-            return config
+        if not self.config.enabled or config is self.configured:
+            return config  # mkdocs-static-i18n builds each further language with the same config
+        self.configured = config
         self.base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         options = self.config
         settings = Settings(
             cards_dir=self._path(options.cards_dir),
-            checklist=self._path(options.checklist) if options.checklist else None,
-            gates_file=self._path(options.gates_file) if options.gates_file else None,
+            checklist=self._named(options.checklist) if options.checklist else None,
+            gates_file=self._named(options.gates_file) if options.gates_file else None,
             gates=GateMode(options.gates),
             url_prefix=options.url_prefix.strip("/"),
             site_url=config.site_url,
@@ -89,7 +101,10 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             self.processes = 1 if serving else process_count(settings.workers)
             # A build keeps its cards to its end; a server replaces them at every rebuild.
             keep = not serving
-            loaded = load_card_site(settings, self.base, config.use_directory_urls, cache, pages, self.processes, keep)
+            directory_urls = config.use_directory_urls
+            loaded = load_card_site(
+                settings, self.base, directory_urls, cache, pages, self.processes, keep, named_sources=True
+            )
         except SiteError as exc:
             raise PluginError(f"mltrl: {exc}") from None
         for finding in loaded.findings:
@@ -107,34 +122,59 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         config.extra_javascript.append(layout.asset("mltrl.js"))
         return config
 
-    def on_files(self, files: Files, config: Any) -> Files:
+    def _add_pages(self, files: Files, config: Any) -> Files:
         if not self.config.enabled or self.site is None:
             return files
         in_nav = InclusionLevel.INCLUDED if self.config.nav_cards else InclusionLevel.NOT_IN_NAV
         # With an explicit nav, on_nav places the index and portfolio: MkDocs must not report them as left out.
         pages = InclusionLevel.NOT_IN_NAV if config.nav is not None else InclusionLevel.UNDEFINED
-        for generated in self.site.files():
-            if files.get_file_from_path(generated.src_uri) is not None:
-                raise PluginError(
-                    f"mltrl: docs already hold {generated.src_uri}; choose another url_prefix for the cards"
-                )
-            if generated.kind == "card":
-                inclusion = in_nav
-            elif generated.kind in ("index", "portfolio"):
-                inclusion = pages
-            else:
-                inclusion = InclusionLevel.UNDEFINED
+        layout = self.site.layout
+        self.generated = self.site.files()
+        self.card_srcs = [generated.src_uri for generated in self.generated if generated.kind == "card"]
+        self.stand_ins = {}
+        localized = localizes_docs(config)
+        written = _written(files)
+        for generated in self.generated:
+            if generated.kind not in PAGE_KINDS:
+                continue
+            dest = layout.page_dest(generated.src_uri)
+            _check_free(files, written, generated.src_uri, dest)
+            inclusion = in_nav if generated.kind == "card" else pages
+            src_uri = stand_in(dest) if localized else generated.src_uri
+            file = File.generated(config, src_uri, content=generated.content, inclusion=inclusion)
+            file.dest_uri = dest  # <prefix>/<id>/index.html, whatever the source is named
+            if localized:  # see .languages
+                file.abs_src_path = os.path.join(config.docs_dir, src_uri)
+                self.stand_ins[src_uri] = generated
+            files.append(file)
+        return files
+
+    @event_priority(-110)  # after every other plugin, mkdocs-static-i18n's (-100) included
+    def _add_static_files(self, files: Files, config: Any) -> Files:
+        """The files the pages link to (assets, badges, exports, redirects, files beside the cards),
+        in the folder the pages are in by now (mkdocs-static-i18n's folder of a language)."""
+        if not self.config.enabled or self.site is None:
+            return files
+        layout = self.site.layout
+        restore_pages(files, self.stand_ins)
+        folder = language_folder(files, layout.index_src(), layout.page_dest(layout.index_src()))
+        written = _written(files)
+        for generated in self.generated:
+            if generated.kind in PAGE_KINDS:
+                continue
+            src_uri = folder + generated.src_uri
+            _check_free(files, written, src_uri, src_uri)
             if generated.source is not None:
-                file = File.generated(
-                    config, generated.src_uri, abs_src_path=str(generated.source), inclusion=inclusion
-                )
+                file = File.generated(config, src_uri, abs_src_path=str(generated.source))
             else:
-                file = File.generated(config, generated.src_uri, content=generated.content, inclusion=inclusion)
+                file = File.generated(config, src_uri, content=generated.content)
             files.append(file)
         # MkDocs builds the pages in this order: a worker starts rendering ours while MkDocs reads
         # the pages and copies the static files, and goes on beside the theme.
         self.site.render_ahead([f.src_uri for f in files.documentation_pages()], self.processes)
         return files
+
+    on_files = CombinedEvent(_add_pages, _add_static_files)
 
     def _add_index_section(self, nav: Any, config: Any, files: Files) -> Any:
         """With an explicit `nav`, add a section holding the index unless the user placed it."""
@@ -155,9 +195,13 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         nav.items.append(section)
         return nav
 
-    @event_priority(-100)  # after other plugins: the navigation every page shows
+    @event_priority(-110)  # after other plugins (mkdocs-static-i18n's at -100): the navigation every page shows
     def _remember_nav(self, nav: Any, config: Any, files: Files) -> Any:
         self.nav = nav
+        if self.config.enabled and self.site is not None:
+            index = files.get_file_from_path(self.site.layout.index_src())
+            cards = [files.get_file_from_path(src_uri) for src_uri in self.card_srcs]
+            self.card_nav.attach(nav, index.page if index else None, [file.page for file in cards if file])
         return nav
 
     on_nav = CombinedEvent(_add_index_section, _remember_nav)
@@ -190,10 +234,14 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             if self.theme_outputs.has(key):
                 page.meta["template"] = REUSED_TEMPLATE
 
+    @event_priority(100)  # before plugins that read a page's meta: Material's tags plugin (0 in 9.5, -50 later)
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
         if not self.config.enabled or self.site is None or not self.site.is_page(page.file.src_uri):
             return markdown
         page.meta["title"] = self.site.title(page.file.src_uri)
+        tags = self.site.tags(page.file.src_uri)
+        if tags:  # Material's tags plugin lists the page under them, next to the site's other pages
+            page.meta["tags"] = tags
         page.render = _nothing_to_convert.__get__(page)  # the plugin renders this page (see below)
         if page.file.src_uri == self.site.layout.index_src():
             page.meta.setdefault("hide", ["toc"])  # the index has no sections: its table takes the room
@@ -231,7 +279,12 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                 context[REUSED_VARIABLE] = Markup(self.theme_outputs.get(self.theme_keys[page.file.src_uri]))
         return context
 
-    on_page_context = CombinedEvent(_lean_for_search, _full_for_theme)
+    @event_priority(-110)  # the last change before the theme renders the page
+    def _show_in_nav(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
+        self.card_nav.show(page, nav)
+        return context
+
+    on_page_context = CombinedEvent(_lean_for_search, _full_for_theme, _show_in_nav)
 
     @event_priority(100)  # before other plugins change it: what the theme wrote
     def _keep_theme_output(self, output: str, *, page: Any, config: Any) -> str:
@@ -246,7 +299,11 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             page.content = None  # written: free it
         return output
 
-    on_post_page = CombinedEvent(_keep_theme_output, _free_content)
+    def _hide_from_nav(self, output: str, *, page: Any, config: Any) -> str:
+        self.card_nav.hide(page)
+        return output
+
+    on_post_page = CombinedEvent(_keep_theme_output, _free_content, _hide_from_nav)
 
     def on_post_build(self, *, config: Any) -> None:
         if self.config.enabled and self.site is not None:
@@ -269,6 +326,17 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             if value and self._path(value).exists():
                 server.watch(str(self._path(value)))
         return server
+
+
+def _written(files: Files) -> dict[str, str]:
+    """The source of each file, by the file it is written to."""
+    return {file.dest_uri: file.src_uri for file in files}
+
+
+def _check_free(files: Files, written: dict[str, str], src_uri: str, dest_uri: str) -> None:
+    held = src_uri if src_uri in files else written.get(dest_uri)
+    if held is not None:
+        raise PluginError(f"mltrl: docs already hold {held}; choose another url_prefix for the cards")
 
 
 def _nothing_to_convert(page: Any, config: Any, files: Any) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from ...core.file_policy import read_file
 from ...render.templates import templates_signature
 from ..settings import Settings, read_config
 from ..site import (
@@ -127,7 +128,7 @@ def _digest(site: CardSite, settings: Settings, options: dict[str, Any]) -> str:
         hasher.update(f"{card.file}\0{card.source_text}\0".encode())
     hasher.update(repr((settings, options, site.layout, templates_signature(settings.templates_dir))).encode())
     if settings.checklist is not None:
-        hasher.update(settings.checklist.read_bytes())
+        hasher.update(read_file(settings.checklist))  # loaded by now: the path policy let it through
     return hasher.hexdigest()[:16]
 
 
