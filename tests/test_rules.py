@@ -37,6 +37,10 @@ CASES: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
         [complete_card("Assets")],
         [complete_card("assets-1")],
     ),
+    "ID002": (
+        [complete_card("CON")],
+        [complete_card("CON1")],
+    ),
     "MLTRL002": (
         [complete_card("A", components=["NOPE"])],
         [complete_card("A", components=["B", {"name": "Ext", "level": 9}]), complete_card("B")],

@@ -29,7 +29,7 @@ from .local_links import rewrite
 from .portfolio import CardCache, Portfolio, build_portfolio, load_portfolio
 from .programme import AsOf, TargetStatus, as_of, lift, target_status
 from .resources import default_gates_path, load_schema, schema_path, templates_dir
-from .rules import RESERVED_IDS, RETIRED_CODES, RULES
+from .rules import DEVICE_NAMES, RESERVED_IDS, RETIRED_CODES, RULES, id_problem
 from .schema_check import is_valid_fast, validator_for
 from .schema_messages import CONTROL_FREE, MESSAGES, resolve_pointer
 from .suggest import Suggester, close_match
@@ -41,6 +41,7 @@ from .yaml_scalars import NotFinite, resolve_plain
 __all__ = [
     "CONTROL_FREE",
     "DEFAULT_STALE_AFTER_DAYS",
+    "DEVICE_NAMES",
     "MESSAGES",
     "RESERVED_IDS",
     "RETIRED_CODES",
@@ -77,6 +78,7 @@ __all__ = [
     "display_path",
     "evaluate_gates",
     "field_paths_of",
+    "id_problem",
     "is_valid_fast",
     "lift",
     "load_checklist",

@@ -79,6 +79,8 @@ def markdown_fields(card: Card) -> Iterator[tuple[Path_, str]]:
         yield from item(("compliance", regime.index, "notes"), regime.notes)
     for event in card.history:
         yield from item(("history", event.index, "notes"), event.notes)
+    for waiver in card.waivers:
+        yield from item(("waivers", waiver.index, "reason"), waiver.reason)
     for key, value in card.extras.items():
         if isinstance(value, str):
             yield from item((key,), value)

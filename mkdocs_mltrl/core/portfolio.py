@@ -21,6 +21,7 @@ from .levels import DEFAULT_LEVELS, LevelTable
 from .local_links import LocalLinks, Scan, find_local_links
 from .rules import DEFAULT_REVIEWERS_FROM, RuleContext, SystemLevel, run_rules
 from .schema_check import check, is_valid_fast
+from .text_checks import text_findings
 from .workers import collector_paused, spread
 from .yaml_errors import LoadError
 from .yaml_files import check_size, decode
@@ -87,7 +88,8 @@ def _parse_card(display: str, raw: bytes, levels: LevelTable) -> _Parsed:
         findings = check(document, display, fast=False)
         if findings:
             return _Parsed(None, findings, _claimed_id(document.data, text))
-    return _Parsed(card_from_data(document.data, display, document.positions, document.text, levels), [])
+    card = card_from_data(document.data, display, document.positions, document.text, levels)
+    return _Parsed(card, text_findings(card))
 
 
 @dataclass

@@ -25,8 +25,28 @@ DEFAULT_REVIEWERS_FROM = 4
 #: Codes no longer reported; kept here so that they are never given another meaning.
 RETIRED_CODES = {"MLTRL003": "components form a cycle (coupled components may name each other)"}
 
-#: Names the site uses beside the card pages under <url_prefix>/ (compared ignoring case).
-RESERVED_IDS = frozenset({"assets", "portfolio", "cards.json", "cards.schema.json", "card.schema.json", "schemas"})
+#: Names the site writes beside the card pages under <url_prefix>/, and names the host writes at
+#: the site's root when the prefix is empty (compared ignoring case): a card's folder may be none.
+RESERVED_IDS = frozenset(
+    {
+        "assets", "portfolio", "cards.json", "cards.schema.json", "card.schema.json", "schemas",
+        "index.md", "index.html", "404.html", "search", "search.html", "sitemap.xml", "sitemap.xml.gz",
+    }
+)  # fmt: skip
+
+#: Names Windows gives to devices: no file or folder may have one, with or without an extension.
+DEVICE_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", "conin$", "conout$"} | {f"{d}{n}" for d in ("com", "lpt") for n in "0123456789"}
+)
+
+
+def id_problem(key: str) -> tuple[str, str] | None:
+    """(code, reason) when an id or alias, valid in form, cannot be a folder of every site."""
+    if key.lower() in RESERVED_IDS:
+        return "ID001", f"'{key}' is reserved for the site's own pages; choose another id"
+    if key.split(".", 1)[0].lower() in DEVICE_NAMES:
+        return "ID002", f"'{key}' names a device on Windows, where it cannot be a folder; choose another id"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +127,22 @@ def _duplicate_ids(card: Card, ctx: RuleContext) -> Report:
                 )
 
 
+def _id_keys(card: Card) -> list[tuple[str, Path_]]:
+    return [(card.id, ("id",))] + [(alias, ("aliases", i)) for i, alias in enumerate(card.aliases)]
+
+
 def _reserved_ids(card: Card, ctx: RuleContext) -> Report:
-    keys: list[tuple[str, Path_]] = [(card.id, ("id",))]
-    keys += [(alias, ("aliases", i)) for i, alias in enumerate(card.aliases)]
-    for key, path in keys:
-        if key.lower() in RESERVED_IDS:
-            yield path, f"'{key}' is reserved for the site's own pages; choose another id"
+    for key, path in _id_keys(card):
+        problem = id_problem(key)
+        if problem is not None and problem[0] == "ID001":
+            yield path, problem[1]
+
+
+def _device_names(card: Card, ctx: RuleContext) -> Report:
+    for key, path in _id_keys(card):
+        problem = id_problem(key)
+        if problem is not None and problem[0] == "ID002":
+            yield path, problem[1]
 
 
 def did_you_mean(name: str, candidates: dict[str, str]) -> str:
@@ -313,6 +343,7 @@ def _licence_parentheses(card: Card, ctx: RuleContext) -> Report:
 RULES: tuple[Rule, ...] = (
     Rule("MLTRL001", Severity.ERROR, "two cards share an `id` or alias (case-insensitive)", _duplicate_ids),
     Rule("ID001", Severity.ERROR, "an id or alias is a name the site reserves for its own pages", _reserved_ids),
+    Rule("ID002", Severity.ERROR, "an id or alias is a Windows device name (`CON`, `nul.x`, `com1`)", _device_names),
     Rule("MLTRL002", Severity.WARNING, "a component names a card id that has no card here", _unknown_components),
     Rule("MLTRL004", Severity.ERROR, "two requirements of a card share an `id`", _duplicate_requirements),
     Rule(
