@@ -20,6 +20,7 @@ from ..core.findings import Finding, Severity
 from ..core.gates.gate_set import GateMode
 from ..core.levels import LevelTable
 from ..core.portfolio import CardCache, Portfolio, load_portfolio
+from ..core.printable import one_line
 from ..core.programme import lift
 from ..core.resources import schema_path
 from ..core.workers import Ahead, parallel
@@ -48,6 +49,8 @@ class GeneratedFile:
     card_id: str | None = None
     #: A file to publish as it is (``content`` is then empty): a file beside the cards they link to.
     source: Path | None = None
+    #: What the file is, for messages: "the page of card 'R1' (cards/R1.yaml)".
+    origin: str = ""
 
 
 class CardSite:
@@ -83,28 +86,40 @@ class CardSite:
     def files(self) -> list[GeneratedFile]:
         layout = self.layout
         out = [
-            GeneratedFile(layout.index_src(), PAGE_STUB, "index"),
-            GeneratedFile(layout.portfolio_src(), PAGE_STUB, "portfolio"),
+            GeneratedFile(layout.index_src(), PAGE_STUB, "index", origin="the card index"),
+            GeneratedFile(layout.portfolio_src(), PAGE_STUB, "portfolio", origin="the portfolio page"),
         ]
-        out += [GeneratedFile(layout.card_src(card.id), PAGE_STUB, "card", card.id) for card in self.portfolio.cards]
-        out += [GeneratedFile(layout.asset(name), self.renderer.asset(name), "asset") for name in ASSETS]
+        out += [
+            GeneratedFile(layout.card_src(c.id), PAGE_STUB, "card", c.id, origin=f"the page of card {_named(c)}")
+            for c in self.portfolio.cards
+        ]
+        out += [
+            GeneratedFile(layout.asset(name), self.renderer.asset(name), "asset", origin=f"the site's {name}")
+            for name in ASSETS
+        ]
         renderer = self.renderer
         for card in self.portfolio.cards:
-            out.append(GeneratedFile(layout.badge(card.id), renderer.badge(card), "static", card.id))
+            badge = f"the badge of card {_named(card)}"
+            out.append(GeneratedFile(layout.badge(card.id), renderer.badge(card), "static", card.id, origin=badge))
             out += [
-                GeneratedFile(layout.redirect_src(alias), renderer.redirect(card, alias), "static", card.id)
+                GeneratedFile(
+                    layout.redirect_src(alias),
+                    renderer.redirect(card, alias),
+                    "static",
+                    card.id,
+                    origin=f"the redirect from alias '{alias}' of card {_named(card)}",
+                )
                 for alias in card.aliases
             ]
         out += self._export_files()
-        out.append(
-            GeneratedFile(
-                layout.export("cards.json"),
-                json.dumps(renderer.export(), indent=2, ensure_ascii=False) + "\n",
-                "static",
-            )
-        )
-        out.append(GeneratedFile(layout.export("cards.schema.json"), schema_text(EXPORT_SCHEMA), "static"))
-        out += [GeneratedFile(layout.schema(name), schema_text(name), "static") for name in PUBLISHED_SCHEMAS]
+        export = json.dumps(renderer.export(), indent=2, ensure_ascii=False) + "\n"
+        out.append(GeneratedFile(layout.export("cards.json"), export, "static", origin="the export cards.json"))
+        schema = schema_text(EXPORT_SCHEMA)
+        out.append(GeneratedFile(layout.export("cards.schema.json"), schema, "static", origin="the export's schema"))
+        out += [
+            GeneratedFile(layout.schema(name), schema_text(name), "static", origin=f"the published {name}")
+            for name in PUBLISHED_SCHEMAS
+        ]
         out += self._local_files()
         self._pages = {f.src_uri: f for f in out if f.kind in PAGE_KINDS}
         return out
@@ -121,7 +136,10 @@ class CardSite:
                 make = partial(export_text, self.portfolio, card, name, page_url, facts)
                 key = ("export", name, card.file, card.packed_source, facts, page_url, today)
                 text: str = make() if self.page_cache is None else self._kept(key, make)
-                out.append(GeneratedFile(self.layout.card_export(card.id, name), text, "static", card.id))
+                origin = f"the {name} export of card {_named(card)}"
+                out.append(
+                    GeneratedFile(self.layout.card_export(card.id, name), text, "static", card.id, origin=origin)
+                )
         return out
 
     def _local_files(self) -> list[GeneratedFile]:
@@ -132,8 +150,9 @@ class CardSite:
         out = []
         for site_path, source in sorted(links.published().items()):
             src_uri = self.layout.asset(site_path)
+            origin = f"the file {one_line(site_path.removeprefix('files/'))} that cards link to"
             if not site_path.endswith(".html"):
-                out.append(GeneratedFile(src_uri, "", "static", source=source))
+                out.append(GeneratedFile(src_uri, "", "static", source=source, origin=origin))
                 continue
             try:
                 text = read_file(source, limit=None).decode("utf-8", errors="replace")
@@ -143,7 +162,8 @@ class CardSite:
                 c for c in self.portfolio.cards if any(f.site_path == site_path for f in links.for_card(c).values())
             ]
             shown = site_path.removeprefix("files/").removesuffix(".html")
-            out.append(GeneratedFile(src_uri, self.renderer.document(site_path, shown, text, cards), "static"))
+            page = self.renderer.document(site_path, shown, text, cards)
+            out.append(GeneratedFile(src_uri, page, "static", origin=origin))
         return out
 
     def is_page(self, src_uri: str) -> bool:
@@ -284,6 +304,10 @@ class CardSite:
             return None
         card = self.portfolio.by_id(generated.card_id)
         return card.file if card else None
+
+
+def _named(card: Card) -> str:
+    return f"'{card.id}' ({one_line(card.file)})"
 
 
 class SiteError(Exception):

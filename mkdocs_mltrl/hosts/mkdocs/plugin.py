@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import jinja2
 from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel, get_files
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_build_datetime
 
@@ -20,6 +21,7 @@ from ...core.portfolio import CardCache
 from ...core.workers import process_count
 from ...render.templates import COMPILED_TEMPLATES
 from ...render.urls import card_edit_url
+from ..outputs import OutputPaths
 from ..settings import Settings
 from ..site import PAGE_KINDS, CardSite, GeneratedFile, SiteError, load_card_site
 from .card_nav import CardNav
@@ -117,6 +119,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         log.debug(f"{loaded.cards} card files loaded by {self.processes} process(es)")
 
         self.site = loaded.site
+        self.generated = self.site.files()
+        self._claim(_docs_files(config), config)  # before MkDocs empties site_dir: the last site stays
         layout = self.site.layout
         config.extra_css.append(layout.asset("mltrl.css"))
         config.extra_javascript.append(layout.asset("mltrl.js"))
@@ -128,8 +132,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         in_nav = InclusionLevel.INCLUDED if self.config.nav_cards else InclusionLevel.NOT_IN_NAV
         # With an explicit nav, on_nav places the index and portfolio: MkDocs must not report them as left out.
         pages = InclusionLevel.NOT_IN_NAV if config.nav is not None else InclusionLevel.UNDEFINED
+        self._claim(files, config)  # again: the theme's files and other plugins' are known now
         layout = self.site.layout
-        self.generated = self.site.files()
         self.card_srcs = [generated.src_uri for generated in self.generated if generated.kind == "card"]
         self.stand_ins = {}
         localized = localizes_docs(config)
@@ -148,6 +152,32 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                 self.stand_ins[src_uri] = generated
             files.append(file)
         return files
+
+    def _claim(self, files: Files, config: Any) -> None:
+        """Stop the build when a generated file would be written where another file of the site
+        goes (see :class:`.OutputPaths`)."""
+        assert self.site is not None
+        outputs = OutputPaths()
+        docs = Path(config.docs_dir)
+        for file in files:
+            if file.inclusion.is_excluded():  # not written
+                continue
+            source = Path(file.abs_src_path) if file.abs_src_path else None
+            if source is not None and source.is_relative_to(docs):
+                origin = f"the docs file {os.path.relpath(source, self.base)}"
+            else:
+                origin = f"{file.src_uri} of the theme or another plugin"
+            outputs.claim(file.dest_uri, origin)  # any clash among these is the host's own to report
+        for name in sorted(getattr(config.theme, "static_templates", ())):
+            outputs.claim(name, f"the theme's {name}")
+            if name == "sitemap.xml":
+                outputs.claim("sitemap.xml.gz", "the theme's sitemap.xml.gz")
+        layout = self.site.layout
+        for generated in self.generated:
+            dest = layout.page_dest(generated.src_uri) if generated.kind in PAGE_KINDS else generated.src_uri
+            conflict = outputs.claim(dest, generated.origin or generated.src_uri)
+            if conflict is not None:
+                raise PluginError(f"mltrl: {conflict}")
 
     @event_priority(-110)  # after every other plugin, mkdocs-static-i18n's (-100) included
     def _add_static_files(self, files: Files, config: Any) -> Files:
@@ -331,6 +361,17 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
 def _written(files: Files) -> dict[str, str]:
     """The source of each file, by the file it is written to."""
     return {file.dest_uri: file.src_uri for file in files}
+
+
+def _docs_files(config: Any) -> Files:
+    """The files of the docs folder, as MkDocs will find them (without its warnings twice)."""
+    quiet = logging.getLogger("mkdocs.structure.files")
+    was = quiet.disabled
+    quiet.disabled = True
+    try:
+        return get_files(config)
+    finally:
+        quiet.disabled = was
 
 
 def _check_free(files: Files, written: dict[str, str], src_uri: str, dest_uri: str) -> None:
