@@ -57,6 +57,12 @@ MESSAGES: dict[str, dict[str, dict[str, str]]] = {
     "checklist.schema.json": {
         "/properties/sections/items/properties/items/items/properties/id": {"patternErrorMessage": _CHECKLIST_ID},
     },
+    "gates.schema.json": {
+        "/$defs/url": {
+            "patternErrorMessage": "a gate's doc must be an http:, https: or mailto: URL or a relative path in this"
+            " site (not starting with two slashes or backslashes), without spaces or control characters"
+        },
+    },
 }
 
 
