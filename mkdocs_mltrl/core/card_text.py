@@ -122,6 +122,31 @@ def render_inline(text: str | None) -> Markup:
     return _inline(text) if text else _EMPTY
 
 
+#: What an HTML document beside a card keeps besides the tags of card text: structure and
+#: inline text markup, never a script, a style, a form, a frame or an event attribute.
+_DOCUMENT_TAGS = _TAGS | {
+    "h1", "h2", "div", "span", "section", "article", "header", "footer", "figure", "figcaption", "caption",
+    "tfoot", "colgroup", "col", "small", "mark", "kbd", "samp", "var", "q", "cite", "details", "summary",
+}  # fmt: skip
+_DOCUMENT_ATTRIBUTES = {**_ATTRIBUTES, "th": {"align", "colspan", "rowspan"}, "td": {"align", "colspan", "rowspan"}}
+
+
+def sanitise_html(text: str) -> Markup:
+    """An HTML document beside a card, cleaned like card text: the allowed tags and attributes
+    only, scripts and styles dropped with their content, links and images under :func:`safe_url`."""
+    return Markup(
+        nh3.clean(
+            text,
+            tags=_DOCUMENT_TAGS,
+            attributes=_DOCUMENT_ATTRIBUTES,
+            attribute_filter=_keep_safe,
+            url_schemes=set(ALLOWED_SCHEMES),
+            link_rel="noopener noreferrer nofollow",
+            strip_comments=True,
+        )
+    )
+
+
 # Brackets too: Material 9.5's tags plugin writes page titles and tags into the Markdown of its
 # tags index, where `](javascript:...)` in a card's name would make a link.
 _CHROME_SAFE = str.maketrans(

@@ -286,6 +286,7 @@ def load_portfolio(
     root: Path | None = None,
     processes: int = 1,
     keep: bool = False,
+    site_dirs: Sequence[Path] = (),
 ) -> tuple[Portfolio | None, list[Finding]]:
     """Discover, load and check the cards under ``paths`` against a checklist (default: shipped)
     and the built-in gates with an organisation's gates file applied.
@@ -297,10 +298,22 @@ def load_portfolio(
     cards' Markdown are resolved against each card's file and checked (see :mod:`.local_links`).
     ``processes`` share out the loading (see :func:`build_portfolio`). ``keep`` says that the
     process keeps the cards to its end (a build): see :func:`.workers.collector_paused`.
+    ``site_dirs``: the site's output folders, from which no linked file is published.
     """
     with collector_paused(freeze=keep):
         portfolio, findings = _load_portfolio(
-            paths, checklist_path, gates, cache, base, levels, reviewers_from, gates_file, today, root, processes
+            paths,
+            checklist_path,
+            gates,
+            cache,
+            base,
+            levels,
+            reviewers_from,
+            gates_file,
+            today,
+            root,
+            processes,
+            site_dirs,
         )
         if keep and cache is None and portfolio is not None:  # every finding is made: positions are done with
             for card in portfolio.cards:
@@ -320,6 +333,7 @@ def _load_portfolio(
     today: date | None,
     root: Path | None,
     processes: int,
+    site_dirs: Sequence[Path] = (),
 ) -> tuple[Portfolio | None, list[Finding]]:
     project = root or base or Path.cwd()  # where a gates file or checklist named in it must lie
     display = display_path(checklist_path, base) if checklist_path else None
@@ -336,6 +350,6 @@ def _load_portfolio(
     portfolio.findings = sort_findings([*portfolio.findings, *gate_problems])
     if root is not None:
         scans = cache.link_scans if cache is not None else None
-        portfolio.local_links = find_local_links(portfolio.cards, root, base or Path.cwd(), scans)
+        portfolio.local_links = find_local_links(portfolio.cards, root, base or Path.cwd(), scans, site_dirs)
         portfolio.findings = sort_findings(portfolio.findings + portfolio.local_links.findings)
     return portfolio, portfolio.findings

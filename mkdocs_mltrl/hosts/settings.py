@@ -36,6 +36,8 @@ class Settings:
     reviewers_from: int = 4
     #: Processes that share out the loading and rendering of a build: 0 is one per core, 1 none.
     workers: int = 0
+    #: The site's output folders (``site_dir``): no file in them is published beside the cards.
+    site_dirs: tuple[Path, ...] = ()
 
 
 def parse_reviewers_from(value: object) -> int:
@@ -130,4 +132,5 @@ def settings_from_config(config_file: Path) -> Settings | None:
         nav_cards=options.get("nav_cards") is True,
         reviewers_from=reviewers_from,
         workers=workers,
+        site_dirs=(base / str(config.get("site_dir") or "site"),),
     )

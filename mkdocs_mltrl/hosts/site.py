@@ -22,6 +22,7 @@ from ..core.levels import LevelTable
 from ..core.portfolio import CardCache, Portfolio, load_portfolio
 from ..core.printable import one_line
 from ..core.programme import lift
+from ..core.published_files import Kind
 from ..core.resources import schema_path
 from ..core.workers import Ahead, parallel
 from ..core.yaml_errors import LoadError
@@ -148,21 +149,20 @@ class CardSite:
         if links is None:
             return []
         out = []
-        for site_path, source in sorted(links.published().items()):
+        for site_path, file in sorted(links.published().items()):
             src_uri = self.layout.asset(site_path)
-            origin = f"the file {one_line(site_path.removeprefix('files/'))} that cards link to"
-            if not site_path.endswith(".html"):
-                out.append(GeneratedFile(src_uri, "", "static", source=source, origin=origin))
+            origin = f"the file {one_line(file.relative)} that cards link to"
+            if file.kind is Kind.FILE:  # nothing a browser runs (see core/published_files.py)
+                out.append(GeneratedFile(src_uri, "", "static", source=file.source, origin=origin))
                 continue
             try:
-                text = read_file(source, limit=None).decode("utf-8", errors="replace")
+                text = read_file(file.source, limit=None).decode("utf-8", errors="replace")
             except LoadError:
                 continue
             cards = [
                 c for c in self.portfolio.cards if any(f.site_path == site_path for f in links.for_card(c).values())
             ]
-            shown = site_path.removeprefix("files/").removesuffix(".html")
-            page = self.renderer.document(site_path, shown, text, cards)
+            page = self.renderer.document(site_path, file.relative, text, cards, html=file.kind is Kind.HTML)
             out.append(GeneratedFile(src_uri, page, "static", origin=origin))
         return out
 
@@ -377,6 +377,7 @@ def load_card_site(
             settings.reviewers_from,
             gates_file=settings.gates_file,
             root=base,
+            site_dirs=settings.site_dirs,
             processes=processes,
             keep=keep,
         )

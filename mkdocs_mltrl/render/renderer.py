@@ -12,12 +12,13 @@ from typing import Any
 from .. import __version__
 from ..core.analytics import PortfolioReport
 from ..core.card import Card
-from ..core.card_text import chrome_title
+from ..core.card_text import chrome_title, render_markdown, sanitise_html
 from ..core.clock import build_date
 from ..core.gates.evaluation import waiver_states
 from ..core.levels import LevelInfo
 from ..core.local_links import rewrite
 from ..core.portfolio import Portfolio
+from ..core.printable import one_line
 from ..core.programme import TargetStatus, lift, target_status, waiver_fields
 from .charts import history_chart, risk_matrix, risk_points
 from .colours import LIGHT_PALETTE, STAGE_COLOURS, stage_colour
@@ -128,13 +129,16 @@ class Renderer:
         page_url = self.layout.card_url(card.id)
         return {url: relative_url(page_url, self.layout.asset(f.site_path)) for url, f in links.for_card(card).items()}
 
-    def document(self, site_path: str, source: str, text: str, cards: list[Card]) -> str:
-        """A Markdown document that cards link to, as a page of its own."""
+    def document(self, site_path: str, source: str, text: str, cards: list[Card], html: bool = False) -> str:
+        """A Markdown (or, with ``html``, an HTML) document that cards link to, as a page of its
+        own: rendered and sanitised like card text."""
         page_url = self.layout.asset(site_path)
+        source = one_line(source)  # a file name may hold anything a file system allows
         return self.env.get_template("document.html").render(
             title=source,
             source=source,
             body=text,
+            content=sanitise_html(text) if html else render_markdown(text),
             cards=cards,
             css_href=relative_url(page_url, self.layout.asset("mltrl.css")),
             **self._common(page_url),

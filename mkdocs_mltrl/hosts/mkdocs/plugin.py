@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -22,7 +23,7 @@ from ...core.workers import process_count
 from ...render.templates import COMPILED_TEMPLATES
 from ...render.urls import card_edit_url
 from ..outputs import OutputPaths
-from ..settings import Settings
+from ..settings import ConfigError, Settings, read_config
 from ..site import PAGE_KINDS, CardSite, GeneratedFile, SiteError, load_card_site
 from .card_nav import CardNav
 from .config import MltrlConfig
@@ -74,6 +75,15 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         """A file named in the options, as named: the path policy follows its links, if at all."""
         return Path(os.path.abspath(self.base / value))
 
+    def _site_dirs(self, config: Any) -> tuple[Path, ...]:
+        """Where this build writes, and where the configuration says a build writes (``mkdocs
+        serve`` writes to a temporary folder instead): no file in them is published."""
+        named = config.site_dir
+        if config.config_file_path:
+            with contextlib.suppress(ConfigError):  # MkDocs has read it: it reads
+                named = read_config(Path(config.config_file_path)).get("site_dir") or "site"
+        return (Path(config.site_dir), Path(os.path.abspath(self.base / str(named))))
+
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled or config is self.configured:
             return config  # mkdocs-static-i18n builds each further language with the same config
@@ -93,6 +103,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             title=options.title,
             reviewers_from=options.reviewers_from,
             workers=options.workers,
+            site_dirs=self._site_dirs(config),
         )
         try:
             serving = self.command == "serve"
