@@ -15,7 +15,6 @@ from .cards import complete_card, line_of, write
 from .site import build, make_site, page
 from .test_cli import mltrl
 
-
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
 
 
