@@ -36,6 +36,8 @@ PAGES: dict[str, str] = {
     "Mixed.HtMl": HTML_DOC,
     "plain.html": HTML_DOC,
     "notes.md": "# Notes\n\nSome **notes** <script>alert(1)</script>.\n",
+    "other.mkd": "Notes\n\n<script>alert(1)</script>\n",  # a host renders it as a page, raw HTML and all
+    "CAPS.MDOWN": "Notes\n\n<script>alert(1)</script>\n",
 }
 #: name -> content: refused, each with a word of its reason
 REFUSED: dict[str, tuple[bytes | str, str]] = {

@@ -3,8 +3,8 @@
 A file that card text links to is served from the wiki's own origin, so anything a browser could
 run there is never published as it is:
 
-- a Markdown document (``.md``, ``.markdown``) becomes a page of its own, ``<path>.html``,
-  rendered like card text;
+- a Markdown document (``.md``, ``.markdown``, ``.mkd`` ...) becomes a page of its own,
+  ``<path>.html``, rendered like card text;
 - an HTML document (``.html``, ``.htm``, ``.xhtml``, ``.shtml`` ... in any case) becomes a page
   ending in ``.html``, its markup sanitised like card text (no script, no event attribute, links
   under the URL policy);
@@ -37,7 +37,9 @@ class Kind(str, enum.Enum):
     FILE = "file"  # published as it is
 
 
-MARKDOWN_EXTENSIONS = frozenset({"md", "markdown"})
+#: Every extension a host reads as a Markdown page (MkDocs: .md, .markdown, .mdown, .mkdn, .mkd):
+#: published as anything else, the host would render it, raw HTML and all.
+MARKDOWN_EXTENSIONS = frozenset({"md", "markdown", "mdown", "mkdn", "mkd"})
 HTML_EXTENSIONS = frozenset({"html", "htm", "shtml", "shtm", "stm", "xhtml", "xht", "xhtm", "html5"})
 
 _SERVER_SCRIPTS = "php php3 php4 php5 php7 php8 phtml pht phar phps asp aspx ashx asmx cshtml jsp jspx cfm cgi"
