@@ -24,8 +24,9 @@ _CELL_MARKUP = re.compile(r"[\\`*_{}\[\]|]|[<>^~=$]|&(?=#?\w+;)")
 #: a backslash does not escape in plain Markdown: written as character references.
 _REFERENCES = {"^": "&#94;", "~": "&#126;", "=": "&#61;", "$": "&#36;"}
 _BACKTICKS = re.compile(r"`+")
-#: The code spans of a gate's description, as the card pages show them (``render.filters.code_spans``).
-_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+#: The code spans of a gate's description: what the card pages (``render.filters.code_spans``)
+#: and the gates reference show as code.
+CODE_SPAN = re.compile(r"`([^`\n]+)`")
 #: What a link's URL keeps as it is inside ``(...)``: nothing that could end it or start markup.
 _URL_SAFE = "-._~:/?#@!$&*+,;=%"
 
@@ -68,7 +69,7 @@ def md_code_spans(text: str, cell: bool = False) -> str:
     code: list[str] = []  # code spans that touch are one span: two fences side by side would merge
     at = 0
     value = flat(text)
-    for match in _CODE_SPAN.finditer(value):
+    for match in CODE_SPAN.finditer(value):
         if match.start() > at:
             if code:
                 out.append(md_code("".join(code)))
