@@ -271,3 +271,28 @@ def test_what_a_file_is_published_as_by_its_name(name: str, kind: Kind, refused:
 )
 def test_what_starts_like_markup(start: bytes, markup: bool):
     assert looks_like_markup(start) is markup
+
+
+def test_under_serve_the_configured_output_folder_is_refused_too(tmp_path: Path):
+    """`mkdocs serve` writes to a temporary folder: the folder a build writes to is still refused."""
+    from .test_serve import Server
+
+    card = complete_card(
+        "S1", level=1, history=history(("2021-01-01", "start", 1)), model="[index](../site/search/search_index.json)"
+    )
+    config = make_site(tmp_path, [card], theme="mkdocs")
+    assert build(config).returncode == 0
+    assert (tmp_path / "site" / "search" / "search_index.json").is_file()  # there to link to now
+    running = Server(tmp_path, ("mkdocs", "serve", "--no-livereload"))
+    try:
+        running.wait_for(lambda: "Technology S1" in running.get("cards/S1/"), "the first build")
+        page_html = running.get("cards/S1/")
+        log = "".join(running.log)
+        assert "LINK005 '../site/search/search_index.json' is in the site's output folder (site/)" in log, log
+        assert "assets/files" not in page_html and "Traceback" not in log
+    finally:
+        running.process.terminate()
+        try:
+            running.process.wait(timeout=10)
+        except Exception:
+            running.process.kill()
