@@ -175,7 +175,7 @@ def test_markdown_links_that_lead_to_another_host_are_left_out_and_reported(tmp_
         + ["Reference [r][ref].\n\n[ref]: //evil.example/ref", "Fine [here](/wiki/x) and [there](https://example.org)."]
     )
     path = write(tmp_path / "cards", card("M1", model=markdown))
-    warnings = [f for f in findings(tmp_path) if f["code"] == "LINK003"]
+    warnings = [f for f in findings(tmp_path) if f["code"] == "LINK006"]
     assert warnings and all(f["severity"] == "warning" for f in warnings)
     source = path.read_text()
     for f in warnings:

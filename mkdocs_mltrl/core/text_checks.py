@@ -3,7 +3,7 @@
 - Markdown within the renderer's limits (:mod:`.markdown_limits`: ``MD001``-``MD003``), which
   :mod:`.card_text` renders nothing beyond, so that ``mltrl validate`` and every build refuse the
   card before a page is rendered;
-- links and images in Markdown that the page leaves out (``LINK003``: a scheme other than http,
+- links and images in Markdown that the page leaves out (``LINK006``: a scheme other than http,
   https or mailto, or a relative URL that a browser resolves to another host);
 - one-line values without invisible or reordering characters (:mod:`.invisible`:
   ``TEXT001``, ``TEXT002``).
@@ -32,7 +32,7 @@ from .markdown_limits import (
 )
 from .yaml_loader import Path_, Position
 
-REFUSED_LINK_CODE = "LINK003"
+REFUSED_LINK_CODE = "LINK006"
 
 #: How many source lines past the last one found the text of a value is looked for.
 _WINDOW = 8
