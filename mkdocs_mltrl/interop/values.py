@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
+from ..core.card_ids import RESERVED_IDS
 from ..core.resources import load_schema
-from ..core.rules import RESERVED_IDS
 
 #: What the card schema calls a control character (tab and line breaks are allowed).
 _CONTROL = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]")

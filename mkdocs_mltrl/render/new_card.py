@@ -13,12 +13,12 @@ from typing import Any
 import jinja2
 
 from ..core.card_files import CardFile
+from ..core.card_ids import id_problem
 from ..core.checklist import load_checklist
 from ..core.gates.gate_set import GateMode, default_gates
 from ..core.portfolio import build_portfolio
 from ..core.printable import one_line, valid_text
 from ..core.resources import schema_path, templates_dir
-from ..core.rules import id_problem
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9_-])?")
 
