@@ -61,6 +61,16 @@ def test_every_builtin_gate_has_a_doc_link_and_a_known_field():
     assert default_gates_path().is_file()
 
 
+def test_the_shipped_gates_file_is_valid_against_its_schema():
+    """The shipped file is not checked on every run (see default_gates): it is checked here."""
+    from mkdocs_mltrl.core.schema_check import check
+    from mkdocs_mltrl.core.yaml_loader import load_mapping
+
+    document, findings = load_mapping(default_gates_path(), "default.yaml")
+    assert document is not None and findings == []
+    assert check(document, "default.yaml", "gates.schema.json", fast=False) == []
+
+
 ORG = """\
 mltrl-gates: 1
 drop: [MLTRL142]

@@ -31,6 +31,8 @@ EVIL = [
     "&lt;script&gt;alert(7)&lt;/script&gt;",
 ]
 JOINED = "\n\n".join(EVIL)
+#: One-line values may hold no invisible or reordering character (TEXT001); Markdown may.
+ONE_LINE_EVIL = [e for e in EVIL if "\u202e" not in e]
 
 
 def hostile_card(card_id: str = "H1") -> dict[str, Any]:
@@ -40,7 +42,7 @@ def hostile_card(card_id: str = "H1") -> dict[str, Any]:
         name=EVIL[0] + EVIL[6],
         summary=JOINED,
         model=JOINED,
-        tags=[e[:90] for e in EVIL],
+        tags=[e[:90] for e in ONE_LINE_EVIL],
         owners=[
             {"name": EVIL[1], "email": "a@example.org", "role": EVIL[0]},
             EVIL[6].replace("<", "(").replace(">", ")"),
@@ -78,7 +80,7 @@ def hostile_card(card_id: str = "H1") -> dict[str, Any]:
         debrief=[{"question": EVIL[0], "answer": JOINED}],
         ethics={"answers": {"data-rights": {"status": "done", "notes": JOINED}}},
         history=history(("2021-01-01", "start", 4)),
-        **{"x-evil": JOINED, "x-nested": {"k": EVIL, EVIL[0]: 1}},
+        **{"x-evil": JOINED, "x-nested": {"k": ONE_LINE_EVIL, EVIL[0]: 1}},
     )
     card["history"][0]["notes"] = JOINED
     card["history"][0]["reviewers"] = [{"name": EVIL[1]}]

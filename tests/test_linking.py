@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def cards() -> list[dict]:
     return [
         complete_card("R02.1", level=4, name="Optimiser <fast>", aliases=["OLD-1", "bo.v0"], components=["P13.2"],
-                      history=history(("2021-01-01", "start", 4))),
+                      history=history(("2021-01-01", "start", 4)), license="MIT OR Apache-2.0"),
         complete_card("P13.2", level=9, name="Forecasts"),
         complete_card("R5", level=1, status="paused", history=history(("2021-01-01", "start", 1), ("2021-02-01", "pause", 1))),
     ]  # fmt: skip
@@ -86,9 +86,16 @@ def test_cards_json_matches_the_cards_and_its_schema(built: tuple[Path, bool]):
     assert r["owners"] == ["Ada Example"] and r["last_review"] == "2021-01-01"
     assert r["gates"] == {"met": True, "missing": []}
     assert by_id["R5"]["status"] == "paused"
+    assert r["license"] == "MIT OR Apache-2.0" and by_id["P13.2"]["license"] is None
+    assert r["exports"] == {
+        "cyclonedx": "https://wiki.example.org/ml/cards/R02.1/R02.1.cdx.json",
+        "huggingface": "https://wiki.example.org/ml/cards/R02.1/README.hf.txt",
+    }
     for card in export["cards"]:
         path = card["url"].removeprefix("https://wiki.example.org/ml/")
         assert (site / path).is_file() or (site / path / "index.html").is_file()
+        for url in card["exports"].values():
+            assert (site / url.removeprefix("https://wiki.example.org/ml/")).is_file()
 
 
 def test_schemas_are_published_unchanged(built: tuple[Path, bool]):
@@ -221,3 +228,43 @@ def test_the_published_schema_hint_names_a_file_the_site_publishes(tmp_path: Pat
     assert build(tmp_path / "mkdocs.yml").returncode == 0
     published = tmp_path / "site" / url.removeprefix("https://wiki.example.org/ml/")
     assert published.read_text() == schema_text("card.schema.json")
+
+
+def test_card_page_states_the_licence(built: tuple[Path, bool]):
+    site, directory_urls = built
+    suffix = "" if directory_urls else "index.html"
+    rows = {
+        card_id: {
+            tr.th.get_text(): tr.td for tr in page(site, f"cards/{card_id}/{suffix}").select("table.mltrl-summary tr")
+        }
+        for card_id in ("R02.1", "P13.2")
+    }
+    assert rows["R02.1"]["Licence"].code.get_text() == "MIT OR Apache-2.0"
+    assert rows["P13.2"]["Licence"].get_text() == "not stated"
+
+
+def test_card_page_offers_its_exports_built_with_the_site(built: tuple[Path, bool]):
+    from huggingface_hub import ModelCard
+
+    from mkdocs_mltrl.interop.cyclonedx import check_bom
+
+    site, directory_urls = built
+    suffix = "" if directory_urls else "index.html"
+    for card in cards():
+        soup = page(site, f"cards/{card['id']}/{suffix}")
+        links = {a.get_text(): a for a in soup.select("td.mltrl-export a")}
+        assert set(links) == {"CycloneDX ML-BOM", "Hugging Face model card"}
+        folder = site / "cards" / card["id"]
+        bom = json.loads((folder / links["CycloneDX ML-BOM"]["href"]).read_text(encoding="utf-8"))
+        assert check_bom(bom) == []
+        component = bom["components"][0]
+        assert component["name"] == card["name"] and component["externalReferences"][0] == {
+            "type": "documentation",
+            "url": f"https://wiki.example.org/ml/cards/{card['id']}/{suffix}",
+            "comment": "TRL Card",
+        }
+        assert links["CycloneDX ML-BOM"].has_attr("download")
+        readme = links["Hugging Face model card"]
+        assert readme["download"] == "README.md"
+        hub = ModelCard((folder / readme["href"]).read_text(encoding="utf-8"))
+        assert [(r.metric_name, r.metric_value) for r in hub.data.eval_results] == [("Accuracy", 0.93)]

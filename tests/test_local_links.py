@@ -15,6 +15,8 @@ from .cards import complete_card, line_of, write
 from .site import build, make_site, page
 from .test_cli import mltrl
 
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+
 
 def _card(**fields: object) -> dict[str, object]:
     return complete_card("L1", 2, history=[{"date": "2021-01-01", "event": "start", "level": 2}], **fields)
@@ -63,13 +65,13 @@ def test_validate_reports_a_missing_image_at_its_line(tmp_path: Path):
 @pytest.mark.parametrize("directory_urls", [True, False])
 def test_files_beside_the_card_are_published_and_links_rewritten(tmp_path: Path, directory_urls: bool):
     card = _card(
-        model='![flow](diagrams/flow.svg?raw=true "Flow")\n\nDetails in [the notes](../notes.md).\n',
+        model='![flow](diagrams/flow.png?raw=true "Flow")\n\nDetails in [the notes](../notes.md).\n',
         links={"docs": "../notes.md", "project": "../wiki/page"},
         ethics={"external": {"status": "complete", "link": "../ethics.md"}},
     )
     config = make_site(tmp_path, [card], theme="mkdocs", directory_urls=directory_urls)
     (tmp_path / "cards" / "diagrams").mkdir()
-    (tmp_path / "cards" / "diagrams" / "flow.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    (tmp_path / "cards" / "diagrams" / "flow.png").write_bytes(PNG)
     (tmp_path / "notes.md").write_text("# Notes\n\nSome **notes** <script>alert(1)</script>.\n")
     (tmp_path / "ethics.md").write_text("# Ethics\n\nAll done.\n")
     result = build(config, "--strict")
@@ -80,7 +82,7 @@ def test_files_beside_the_card_are_published_and_links_rewritten(tmp_path: Path,
     base = (site / url).parent if not directory_urls else site / url
     img = soup.select_one("h2#model ~ div.mltrl-prose img")
     assert img is not None and not img["src"].startswith(("/", "http")) and "?" not in img["src"]
-    assert (base / img["src"]).resolve().read_text().startswith("<svg")
+    assert (base / img["src"]).resolve().read_bytes() == PNG
     hrefs = {a.get_text(): a["href"] for a in soup.select("div.mltrl-card a[href]")}
     notes = (base / hrefs["the notes"]).resolve()
     assert notes == (site / "cards" / "assets" / "files" / "notes.md.html")

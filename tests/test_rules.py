@@ -37,6 +37,10 @@ CASES: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
         [complete_card("Assets")],
         [complete_card("assets-1")],
     ),
+    "ID002": (
+        [complete_card("CON")],
+        [complete_card("CON1")],
+    ),
     "MLTRL002": (
         [complete_card("A", components=["NOPE"])],
         [complete_card("A", components=["B", {"name": "Ext", "level": 9}]), complete_card("B")],
@@ -127,6 +131,10 @@ CASES: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
     "MLTRL020": (
         [complete_card("A", level=8, components=["B"]), complete_card("B", level=3)],
         [complete_card("A", level=3, components=["B", {"name": "Ext", "level": 5}]), complete_card("B", level=3)],
+    ),
+    "MLTRL021": (
+        [complete_card(license="(MIT OR Apache-2.0")],
+        [complete_card(license="(MIT OR Apache-2.0) AND BSD-3-Clause")],
     ),
 }
 

@@ -251,7 +251,12 @@ def hostile_cases() -> dict[str, tuple[str, bool]]:
         "trailing-newline-link": (dump(_card(links={"docs": "https://example.org\n"})), False),
         "relative-link": (dump(_card(links={"docs": "../wiki/page?a=1&b=2#x"})), True),
         "mailto-link": (dump(_card(links={"docs": "mailto:team@example.org"})), True),
-        "protocol-relative-link": (dump(_card(links={"docs": "//example.org/x"})), True),
+        "protocol-relative-link": (dump(_card(links={"docs": "//example.org/x"})), False),
+        "backslash-host-link": (dump(_card(links={"docs": "\\\\evil.example\\x"})), False),
+        "slash-backslash-link": (dump(_card(links={"docs": "/\\evil.example"})), False),
+        "backslash-slash-link": (dump(_card(links={"docs": "\\/evil.example"})), False),
+        "site-absolute-link": (dump(_card(links={"docs": "/wiki/page"})), True),
+        "single-backslash-link": (dump(_card(links={"docs": "\\wiki\\page"})), True),
         "person-with-email": (dump(_card(owners=["Ada Example <ada@example.org>"])), True),
         "person-only-space": (dump(_card(owners=["   "])), False),
         "person-ideographic-space": (dump(_card(owners=["\u3000"])), False),
@@ -268,6 +273,10 @@ def hostile_cases() -> dict[str, tuple[str, bool]]:
         "semver-trailing-newline": (dump(_card(versions={"code": "1.0.0\n"})), False),
         "id-trailing-newline": (dump(_card(id="V1\n")), False),
         "id-bidi": (dump(_card(id="V1\u202e")), False),
+        "id-trailing-dot": (dump(_card(id="V1.")), False),
+        "id-trailing-dots": (dump(_card(id="V1..")), False),
+        "id-inner-dots": (dump(_card(id="V1..b")), True),
+        "alias-trailing-dot": (dump(_card(aliases=["old."])), False),
         "requirement-id-arabic-digit": (
             dump(_card(requirements=[{"id": "\u0661", "text": "x"}], risks=[])),
             False,
@@ -288,6 +297,16 @@ def hostile_cases() -> dict[str, tuple[str, bool]]:
             dump(_card(history=[{"date": "2021-01-01", "event": "start", "level": 4, "switchback": "review"}])),
             False,
         ),
+        "license-id": (dump(_card(license="Apache-2.0")), True),
+        "license-expression": (
+            dump(_card(license="(MIT OR Apache-2.0) AND GPL-2.0-or-later WITH Classpath-exception-2.0")),
+            True,
+        ),
+        "license-ref": (dump(_card(license="LicenseRef-internal-1")), True),
+        "license-words": (dump(_card(license="Apache 2.0")), False),
+        "license-lower-operator": (dump(_card(license="MIT or Apache-2.0")), False),
+        "license-trailing-newline": (dump(_card(license="MIT\n")), False),
+        "license-empty": (dump(_card(license="")), False),
         "mltrl-2": (dump(_card(mltrl=2)), False),
         "component-without-level": (dump(_card(components=[{"name": "Ext"}])), True),
         "component-without-name": (dump(_card(components=[{"level": 2}])), False),
@@ -455,6 +474,18 @@ def _adversarial_cards() -> dict[str, tuple[str, str]]:
             load_schema("card.schema.json")["properties"]["ethics"]["properties"]["answers"]["propertyNames"][
                 "pattern"
             ],
+        ),
+        "license": (
+            _text(_card(license="MIT"), "license: MIT", "license: " + json.dumps("A AND " * (n // 6) + "A B")),
+            load_schema("card.schema.json")["properties"]["license"]["pattern"],
+        ),
+        "license-parentheses": (
+            _text(
+                _card(license="MIT"),
+                "license: MIT",
+                "license: " + json.dumps("(" * (n // 2) + "A" + ")" * (n // 2 - 10) + "!"),
+            ),
+            load_schema("card.schema.json")["properties"]["license"]["pattern"],
         ),
         "text": (with_value("A technology that does one thing well.", "a" * n + "\u00e9"), CONTROL_FREE),
         "waiver-gate": (

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from . import diff, gates, hosts, new, report, validate
+from . import diff, gates, hosts, interop, new, report, validate
 from .common import EXIT_USAGE
 
 #: The exit status after standard output was closed early (``mltrl gates | head -1``), as a shell
@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mltrl", description="Check and publish MLTRL TRL Cards.")
     parser.add_argument("--version", action="version", version=f"mltrl {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in (validate, new, report, diff, hosts, gates):
+    for command in (validate, new, report, diff, hosts, gates, interop):
         command.add_parser(commands)
     return parser
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -65,3 +66,23 @@ def fail(message: object, status: int = EXIT_USAGE) -> int:
     """Print ``mltrl: message`` on standard error; the exit status to return."""
     print(f"mltrl: {message}", file=sys.stderr)
     return status
+
+
+#: The owner written when neither the command line nor git names one.
+PLACEHOLDER_OWNER = "Owner Name"
+
+
+def git_owner() -> str:
+    """``Name <email>`` from ``git config user.name`` and ``user.email``, else a placeholder."""
+
+    def get(key: str) -> str:
+        try:
+            done = subprocess.run(["git", "config", key], capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return ""
+        return done.stdout.strip()
+
+    name, email = get("user.name"), get("user.email")
+    if not name:
+        return PLACEHOLDER_OWNER
+    return f"{name} <{email}>" if email and "<" not in name else name

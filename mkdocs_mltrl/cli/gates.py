@@ -7,6 +7,7 @@ import sys
 
 from ..core.card_files import display_path
 from ..core.gates.gate_set import load_gates
+from ..core.markdown_text import flat
 from ..hosts.settings import ConfigError
 from ..render.gates_reference import gates_data, gates_markdown
 from .common import EXIT_FINDINGS, EXIT_OK, Commands, config_options, fail, project_of, settings_of
@@ -43,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         for gate in gateset.gates:
             severity = f" [{gate.severity.value}]" if gate.severity else ""
-            print(f"{gate.code} level {gate.level}{severity}: {gate.description}")
+            # one line each, whatever the gates file holds: no line break or terminal control
+            print(f"{gate.code} level {gate.level}{severity}: {flat(gate.description)}")
             print(f"    met when {gate.predicate}")
     return EXIT_OK

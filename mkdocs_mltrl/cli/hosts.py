@@ -86,7 +86,7 @@ def _host_installed(host: str) -> bool:
 
 def _generate(config: Path, strict: bool, quiet: bool = False) -> tuple[int, Generated | None]:
     """Generate for Zensical and report the findings as `mltrl validate` does."""
-    from ..hosts.site import SiteError
+    from ..hosts.site_loading import SiteError
     from ..hosts.zensical.generate import generate
     from ..hosts.zensical.shared import GenerateError
 

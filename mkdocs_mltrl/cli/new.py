@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from ..render.new_card import (
     schema_hint,
     write_schema,
 )
-from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Commands, config_options, fail, settings_of
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Commands, config_options, fail, git_owner, settings_of
 
 
 def add_parser(commands: Commands) -> None:
@@ -43,20 +42,6 @@ def add_parser(commands: Commands) -> None:
     new.set_defaults(run=run)
 
 
-def _git_owner() -> str:
-    def get(key: str) -> str:
-        try:
-            done = subprocess.run(["git", "config", key], capture_output=True, text=True, timeout=10)
-        except (OSError, subprocess.SubprocessError):
-            return ""
-        return done.stdout.strip()
-
-    name, email = get("user.name"), get("user.email")
-    if not name:
-        return "Owner Name"
-    return f"{name} <{email}>" if email and "<" not in name else name
-
-
 def run(args: argparse.Namespace) -> int:
     try:
         settings = settings_of(args)
@@ -66,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
             portfolio, _ = load_portfolio([folder], settings.checklist, GateMode.OFF)
             for card in portfolio.cards if portfolio else ():
                 taken.update(key.lower() for key in (card.id, *card.aliases))
-        owner = args.owner or _git_owner()
+        owner = args.owner or git_owner()
         check_values(
             {"the id": args.id, "--name": args.name, "--owner" if args.owner else "the owner (git config)": owner}
         )

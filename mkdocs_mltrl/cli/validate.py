@@ -64,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
             gates_file=settings.gates_file,
             root=project_of(args),
             processes=process_count(settings.workers),
+            site_dirs=settings.site_dirs,
         )
     except (ConfigError, CardPathError) as exc:
         if args.format == "json":

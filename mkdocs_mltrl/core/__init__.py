@@ -7,6 +7,7 @@ Markdown into sanitised HTML, and the only module here that imports Markdown, nh
 from .analytics import DEFAULT_STALE_AFTER_DAYS, PortfolioReport, portfolio_report
 from .card import Card
 from .card_files import CardPathError, discover, display_path
+from .card_ids import DEVICE_NAMES, RESERVED_IDS, id_problem
 from .card_parts import ReviewEvent
 from .card_text import chrome_title, render_inline, render_markdown, safe_url
 from .checklist import load_checklist
@@ -29,7 +30,7 @@ from .local_links import rewrite
 from .portfolio import CardCache, Portfolio, build_portfolio, load_portfolio
 from .programme import AsOf, TargetStatus, as_of, lift, target_status
 from .resources import default_gates_path, load_schema, schema_path, templates_dir
-from .rules import RESERVED_IDS, RETIRED_CODES, RULES
+from .rules import RETIRED_CODES, RULES
 from .schema_check import is_valid_fast, validator_for
 from .schema_messages import CONTROL_FREE, MESSAGES, resolve_pointer
 from .suggest import Suggester, close_match
@@ -41,6 +42,7 @@ from .yaml_scalars import NotFinite, resolve_plain
 __all__ = [
     "CONTROL_FREE",
     "DEFAULT_STALE_AFTER_DAYS",
+    "DEVICE_NAMES",
     "MESSAGES",
     "RESERVED_IDS",
     "RETIRED_CODES",
@@ -77,6 +79,7 @@ __all__ = [
     "display_path",
     "evaluate_gates",
     "field_paths_of",
+    "id_problem",
     "is_valid_fast",
     "lift",
     "load_checklist",

@@ -52,6 +52,7 @@ class Card:
     links: dict[str, str] = field(default_factory=dict)
     components: tuple[ComponentRef, ...] = ()
     versions: dict[str, str] = field(default_factory=dict)
+    license: str | None = None  # an SPDX licence expression
     requirements: tuple[Requirement, ...] = ()
     risks: tuple[Risk, ...] = ()
     model: str | None = None
@@ -236,6 +237,7 @@ def card_from_data(
         links=dict(data.get("links") or {}),
         components=tuple(components),
         versions={k: v for k, v in (data.get("versions") or {}).items() if not k.startswith("x-")},
+        license=data.get("license"),
         requirements=tuple(
             Requirement(
                 id=r["id"],

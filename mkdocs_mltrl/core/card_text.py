@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from html import unescape
 
 import markdown
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from .markdown_limits import text_limit
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
@@ -20,14 +23,25 @@ _TAGS = {
 _ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}}
 
 
+#: How a browser reads the start of a relative URL as another host (WHATWG URL parsing reads a
+#: backslash as a slash in http(s) URLs): two slashes or backslashes, in any mix.
+_OTHER_HOST = re.compile(r"[/\\]{2}")
+
+
 def safe_url(url: object) -> str | None:
-    """The URL if it is http(s), mailto or relative, else None (cards are untrusted)."""
-    if not isinstance(url, str) or not url or any(c.isspace() or ord(c) < 32 for c in url):
+    r"""The URL if it is http(s), mailto or a path in this site, else None (cards are untrusted).
+
+    Nothing a browser strips or reads around (spaces, tabs, line breaks, control characters) is
+    allowed anywhere, so the URL is read here as a browser reads it; a relative URL that a browser
+    would resolve to another host (``//evil.example``, ``\\evil.example``, ``/\evil.example``)
+    is not a path in this site.
+    """
+    if not isinstance(url, str) or not url or any(c.isspace() or ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in url):
         return None
     match = _SCHEME.match(url)
-    if match and match.group(1).lower() not in ALLOWED_SCHEMES:
-        return None
-    return url
+    if match:
+        return url if match.group(1).lower() in ALLOWED_SCHEMES else None
+    return None if _OTHER_HOST.match(url) else url
 
 
 def _new_markdown() -> markdown.Markdown:
@@ -46,30 +60,50 @@ _MARKDOWN = _new_markdown()
 _PLAIN = re.compile(r"[A-Za-z](?:[A-Za-z0-9 ,.;:?%/=+()-]*[A-Za-z0-9,.;:?%/=+()-])?")
 
 
+def _keep_safe(element: str, attribute: str, value: str) -> str | None:
+    """nh3's attribute filter: a link or image URL is kept only under :func:`safe_url`."""
+    return None if attribute in ("href", "src") and safe_url(value) is None else value
+
+
+_URL_ATTRIBUTE = re.compile(r'\s(?:href|src)="([^"]*)"')
+
+
 @lru_cache(maxsize=8192)
-def _render(text: str) -> str:
+def _render(text: str) -> tuple[str, tuple[str, ...]]:
+    """The sanitised HTML of a text, and the link and image URLs it dropped."""
     line = text.removesuffix("\n")  # YAML's folded scalars end with one
     if _PLAIN.fullmatch(line):
-        return f"<p>{line}</p>"
+        return f"<p>{line}</p>", ()
+    if text_limit(text) is not None:  # shown as it is written, never parsed
+        return f"<pre>{escape(text)}</pre>", ()
     html = _MARKDOWN.reset().convert(text)
-    return nh3.clean(
+    urls = (unescape(url) for url in _URL_ATTRIBUTE.findall(html)) if "=" in html else ()
+    refused = tuple(url for url in urls if safe_url(url) is None)
+    cleaned = nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
+        attribute_filter=_keep_safe,
         url_schemes=set(ALLOWED_SCHEMES),
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+    return cleaned, refused
+
+
+def refused_urls(text: str) -> tuple[str, ...]:
+    """The link and image URLs of a Markdown text that its page leaves out (see :func:`safe_url`)."""
+    return _render(text)[1] if text else ()
 
 
 @lru_cache(maxsize=8192)
 def _markdown(text: str) -> Markup:
-    return Markup(_render(text))
+    return Markup(_render(text)[0])
 
 
 @lru_cache(maxsize=8192)
 def _inline(text: str) -> Markup:
-    html = _render(text)
+    html = _render(text)[0]
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)
@@ -86,6 +120,31 @@ def render_markdown(text: str | None) -> Markup:
 def render_inline(text: str | None) -> Markup:
     """Like :func:`render_markdown`, without the paragraph around a single paragraph."""
     return _inline(text) if text else _EMPTY
+
+
+#: What an HTML document beside a card keeps besides the tags of card text: structure and
+#: inline text markup, never a script, a style, a form, a frame or an event attribute.
+_DOCUMENT_TAGS = _TAGS | {
+    "h1", "h2", "div", "span", "section", "article", "header", "footer", "figure", "figcaption", "caption",
+    "tfoot", "colgroup", "col", "small", "mark", "kbd", "samp", "var", "q", "cite", "details", "summary",
+}  # fmt: skip
+_DOCUMENT_ATTRIBUTES = {**_ATTRIBUTES, "th": {"align", "colspan", "rowspan"}, "td": {"align", "colspan", "rowspan"}}
+
+
+def sanitise_html(text: str) -> Markup:
+    """An HTML document beside a card, cleaned like card text: the allowed tags and attributes
+    only, scripts and styles dropped with their content, links and images under :func:`safe_url`."""
+    return Markup(
+        nh3.clean(
+            text,
+            tags=_DOCUMENT_TAGS,
+            attributes=_DOCUMENT_ATTRIBUTES,
+            attribute_filter=_keep_safe,
+            url_schemes=set(ALLOWED_SCHEMES),
+            link_rel="noopener noreferrer nofollow",
+            strip_comments=True,
+        )
+    )
 
 
 # Brackets too: Material 9.5's tags plugin writes page titles and tags into the Markdown of its

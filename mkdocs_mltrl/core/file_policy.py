@@ -145,9 +145,8 @@ def check_file(path: Path, folder: Folder | None = None) -> Path:
     return target
 
 
-def read_file(path: Path, folder: Folder | None = None, limit: int | None = MAX_FILE_BYTES) -> bytes:
-    """The bytes of a regular file (see :func:`check_file`), refusing files over ``limit`` bytes
-    before reading them."""
+def _open(path: Path, folder: Folder | None) -> tuple[int, os.stat_result]:
+    """An open handle on the regular file ``path`` leads to (see :func:`check_file`), and its status."""
     target = check_file(path, folder)
     try:
         descriptor = os.open(target, _READ_FLAGS)
@@ -157,8 +156,31 @@ def read_file(path: Path, folder: Folder | None = None, limit: int | None = MAX_
         raise _unreadable(exc) from None
     try:
         status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):  # swapped since the check: never waited on
-            raise not_a_file(kind_of(status.st_mode))
+    except OSError as exc:
+        os.close(descriptor)
+        raise _unreadable(exc) from None
+    if not stat.S_ISREG(status.st_mode):  # swapped since the check: never waited on
+        os.close(descriptor)
+        raise not_a_file(kind_of(status.st_mode))
+    return descriptor, status
+
+
+def read_start(path: Path, size: int, folder: Folder | None = None) -> bytes:
+    """The first ``size`` bytes (or fewer) of a regular file, read under the path policy."""
+    descriptor, _ = _open(path, folder)
+    try:
+        return os.read(descriptor, size)
+    except OSError as exc:
+        raise _unreadable(exc) from None
+    finally:
+        os.close(descriptor)
+
+
+def read_file(path: Path, folder: Folder | None = None, limit: int | None = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file (see :func:`check_file`), refusing files over ``limit`` bytes
+    before reading them."""
+    descriptor, status = _open(path, folder)
+    try:
         if limit is not None and status.st_size > limit:
             raise LoadError(YAML_TOO_LARGE, f"the file is {status.st_size:,} bytes; a card may be at most 1 MiB")
         chunks, size = [], 0

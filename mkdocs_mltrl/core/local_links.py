@@ -2,18 +2,18 @@
 
 A relative link in a Markdown field (``[checklist](../ethics_checklist.md)``, ``![flow](flow.png)``)
 is read relative to the card's own file. When it names a file inside the repository (the folder
-of ``mkdocs.yml``), the file is published with the site and the link rewritten to it; a link to a
-file that does not exist, or that lies outside the repository (also through a symbolic link), is a
-positioned warning. Nothing here knows MkDocs.
+of ``mkdocs.yml``), the file is published with the site and the link rewritten to it, as
+:mod:`.published_files` says (pages for documents, nothing a browser would run); a link to a file
+that does not exist, that lies outside the repository (also through a symbolic link) or in the
+site's output folder, that a browser would run, or that would be published where another file is,
+is a positioned warning and the file is not published. Nothing here knows MkDocs.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
-import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -22,13 +22,14 @@ from .card import Card
 from .card_text import render_markdown
 from .file_policy import is_regular_file, real_path
 from .findings import Finding, Severity
+from .published_files import Kind, publish, same_path_key
 from .yaml_loader import Path_
 
 MISSING_CODE = "LINK001"  # a local link or image names a file that does not exist
 OUTSIDE_CODE = "LINK002"  # a local link or image names a file outside the repository, or a hidden one
-
-#: Where published files go, under the cards' ``assets/`` folder (a name reserved for the site).
-PUBLISHED_FOLDER = "files"
+ACTIVE_CODE = "LINK003"  # a local link or image names a file a browser would run: not published
+SAME_PATH_CODE = "LINK004"  # two files beside cards would be published at one path
+SITE_DIR_CODE = "LINK005"  # a local link or image names a file in the site's output folder
 
 _ATTR = re.compile(r'\s(href|src)="([^"]*)"')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -79,6 +80,8 @@ def markdown_fields(card: Card) -> Iterator[tuple[Path_, str]]:
         yield from item(("compliance", regime.index, "notes"), regime.notes)
     for event in card.history:
         yield from item(("history", event.index, "notes"), event.notes)
+    for waiver in card.waivers:
+        yield from item(("waivers", waiver.index, "reason"), waiver.reason)
     for key, value in card.extras.items():
         if isinstance(value, str):
             yield from item((key,), value)
@@ -142,6 +145,8 @@ class LocalFile:
 
     source: Path  # the file, resolved
     site_path: str  # where it is published, relative to the cards' assets folder
+    kind: Kind = Kind.FILE  # a Markdown or HTML document is published as a page of its own
+    relative: str = ""  # its path in the repository
 
 
 @dataclass
@@ -154,9 +159,9 @@ class LocalLinks:
     def for_card(self, card: Card) -> dict[str, LocalFile]:
         return {url: f for (file, url), f in self.files.items() if file == card.file}
 
-    def published(self) -> dict[str, Path]:
-        """Site path -> source file, each once."""
-        return {f.site_path: f.source for f in self.files.values()}
+    def published(self) -> dict[str, LocalFile]:
+        """Site path -> the file published there, each once."""
+        return {f.site_path: f for f in self.files.values()}
 
 
 def _card_dir(card: Card, base: Path) -> Path:
@@ -175,17 +180,6 @@ def _position(card: Card, path: Path_, url: str) -> tuple[int, int]:
     return where.line, where.column
 
 
-def _site_path(relative: str, source: Path) -> str:
-    """Where a file is published, under the cards' ``assets/``: its path in the repository."""
-    name = relative
-    if source.suffix.lower() in (".md", ".markdown"):
-        name += ".html"  # published as a page of its own, rendered like card text
-    if not re.fullmatch(r"[A-Za-z0-9._/-]+", name):
-        digest = hashlib.sha256(relative.encode()).hexdigest()[:12]
-        name = f"{digest}/{re.sub(r'[^A-Za-z0-9._-]', '_', posixpath.basename(name))}"
-    return posixpath.join(PUBLISHED_FOLDER, name)
-
-
 Scan = list[tuple[Path_, str, bool]]
 
 
@@ -199,18 +193,25 @@ def _scan(card: Card) -> Scan:
 
 
 def find_local_links(
-    cards: list[Card], root: Path, base: Path, scans: dict[tuple[str, bytes], Scan] | None = None
+    cards: list[Card],
+    root: Path,
+    base: Path,
+    scans: dict[tuple[str, bytes], Scan] | None = None,
+    site_dirs: Sequence[Path] = (),
 ) -> LocalLinks:
     """Resolve every relative link and image of the cards' Markdown fields against their files.
 
     ``root`` is the repository (the folder of mkdocs.yml): nothing outside it is published.
     ``base`` is what card file names are relative to. ``scans`` keeps what each card links to,
     by its file and source, across the rebuilds of a server (the targets are looked up anew).
+    ``site_dirs`` are the site's output folders: nothing in them is published.
     """
     real_root = root.resolve()
+    outputs = [real_path(d) for d in site_dirs]
     used: set[tuple[str, bytes]] = set()
     files: dict[tuple[str, str], LocalFile] = {}
     findings: list[Finding] = []
+    where: dict[tuple[str, str], tuple[Card, Path_]] = {}
     for card in cards:
         folder = _card_dir(card, base)
         reported: set[str] = set()
@@ -222,28 +223,69 @@ def find_local_links(
             if not target_text:
                 continue
             target = real_path(folder / target_text)  # follows symbolic links: no escape through one
-            inside = target.is_relative_to(real_root)
-            hidden = inside and any(part.startswith(".") for part in target.relative_to(real_root).parts)
-            if inside and not hidden and is_regular_file(target):  # not a loop, a pipe or a device
+            problem = _problem(url, target, real_root, outputs)
+            if problem is None:
                 relative = target.relative_to(real_root).as_posix()
-                files[(card.file, url)] = LocalFile(target, _site_path(relative, target))
-                continue
+                published = publish(relative, target)
+                if published.refused is None:
+                    files[(card.file, url)] = LocalFile(target, published.site_path, published.kind, relative)
+                    where[(card.file, url)] = (card, path)
+                    continue
+                problem = ACTIVE_CODE, f"'{url}' is not published: {published.refused}"
             reported.add(url)
-            if not warn:
-                continue
-            if not inside:
-                code, message = OUTSIDE_CODE, f"'{url}' is outside the repository; it is not published"
-            elif hidden:
-                code, message = OUTSIDE_CODE, f"'{url}' is a hidden file or in a hidden folder; it is not published"
-            else:
-                shown = target.relative_to(real_root).as_posix()
-                code, message = MISSING_CODE, f"'{url}' names no file (looked for {shown})"
-            line, column = _position(card, path, url)
-            findings.append(Finding(card.file, line, column, Severity.WARNING, code, message))
+            # URL fields held relative paths before links were resolved: one that names no file
+            # here (or one outside) is left as it is, without a warning.
+            if warn or problem[0] in (ACTIVE_CODE, SITE_DIR_CODE):
+                line, column = _position(card, path, url)
+                findings.append(Finding(card.file, line, column, Severity.WARNING, *problem))
+    findings += _one_file_a_path(files, where)
     if scans is not None:
         for gone in set(scans) - used:  # cards edited or removed since
             del scans[gone]
     return LocalLinks(files, findings)
+
+
+def _problem(url: str, target: Path, root: Path, outputs: list[Path]) -> tuple[str, str] | None:
+    """Why the file a link leads to is not published, if it is not: (code, message)."""
+    if not target.is_relative_to(root):
+        return OUTSIDE_CODE, f"'{url}' is outside the repository; it is not published"
+    if any(part.startswith(".") for part in target.relative_to(root).parts):
+        return OUTSIDE_CODE, f"'{url}' is a hidden file or in a hidden folder; it is not published"
+    for output in outputs:
+        if target.is_relative_to(output):
+            shown = output.relative_to(root).as_posix() if output.is_relative_to(root) else output.name
+            return (
+                SITE_DIR_CODE,
+                f"'{url}' is in the site's output folder ({shown}/), which a build replaces; it is not published",
+            )
+    if not is_regular_file(target):  # not a loop, a pipe or a device
+        return MISSING_CODE, f"'{url}' names no file (looked for {target.relative_to(root).as_posix()})"
+    return None
+
+
+def _one_file_a_path(
+    files: dict[tuple[str, str], LocalFile], where: dict[tuple[str, str], tuple[Card, Path_]]
+) -> list[Finding]:
+    """Two files that would be published at one path (``doc.md`` and ``doc.md.html``; ``Plot.png``
+    and ``plot.png``, one file on a system or host that ignores case): the first by its path in the
+    repository is published, each link to another is a warning and is left as written."""
+    first: dict[str, str] = {}
+    for file in sorted(files.values(), key=lambda f: f.relative):
+        first.setdefault(same_path_key(file.site_path), file.relative)
+    findings = []
+    for key, file in list(files.items()):
+        kept = first[same_path_key(file.site_path)]
+        if kept == file.relative:
+            continue
+        del files[key]
+        card, path = where[key]
+        line, column = _position(card, path, key[1])
+        message = (
+            f"'{key[1]}' is not published: {file.relative} would be published at the same path as {kept}"
+            f" ({file.site_path}, or one that differs only in case)"
+        )
+        findings.append(Finding(card.file, line, column, Severity.WARNING, SAME_PATH_CODE, message))
+    return findings
 
 
 def _kept_scan(scans: dict[tuple[str, bytes], Scan], card: Card, used: set[tuple[str, bytes]]) -> Scan:

@@ -21,6 +21,7 @@ from .levels import DEFAULT_LEVELS, LevelTable
 from .local_links import LocalLinks, Scan, find_local_links
 from .rules import DEFAULT_REVIEWERS_FROM, RuleContext, SystemLevel, run_rules
 from .schema_check import check, is_valid_fast
+from .text_checks import text_findings
 from .workers import collector_paused, spread
 from .yaml_errors import LoadError
 from .yaml_files import check_size, decode
@@ -87,7 +88,8 @@ def _parse_card(display: str, raw: bytes, levels: LevelTable) -> _Parsed:
         findings = check(document, display, fast=False)
         if findings:
             return _Parsed(None, findings, _claimed_id(document.data, text))
-    return _Parsed(card_from_data(document.data, display, document.positions, document.text, levels), [])
+    card = card_from_data(document.data, display, document.positions, document.text, levels)
+    return _Parsed(card, text_findings(card))
 
 
 @dataclass
@@ -284,6 +286,7 @@ def load_portfolio(
     root: Path | None = None,
     processes: int = 1,
     keep: bool = False,
+    site_dirs: Sequence[Path] = (),
 ) -> tuple[Portfolio | None, list[Finding]]:
     """Discover, load and check the cards under ``paths`` against a checklist (default: shipped)
     and the built-in gates with an organisation's gates file applied.
@@ -295,10 +298,22 @@ def load_portfolio(
     cards' Markdown are resolved against each card's file and checked (see :mod:`.local_links`).
     ``processes`` share out the loading (see :func:`build_portfolio`). ``keep`` says that the
     process keeps the cards to its end (a build): see :func:`.workers.collector_paused`.
+    ``site_dirs``: the site's output folders, from which no linked file is published.
     """
     with collector_paused(freeze=keep):
         portfolio, findings = _load_portfolio(
-            paths, checklist_path, gates, cache, base, levels, reviewers_from, gates_file, today, root, processes
+            paths,
+            checklist_path,
+            gates,
+            cache,
+            base,
+            levels,
+            reviewers_from,
+            gates_file,
+            today,
+            root,
+            processes,
+            site_dirs,
         )
         if keep and cache is None and portfolio is not None:  # every finding is made: positions are done with
             for card in portfolio.cards:
@@ -318,6 +333,7 @@ def _load_portfolio(
     today: date | None,
     root: Path | None,
     processes: int,
+    site_dirs: Sequence[Path] = (),
 ) -> tuple[Portfolio | None, list[Finding]]:
     project = root or base or Path.cwd()  # where a gates file or checklist named in it must lie
     display = display_path(checklist_path, base) if checklist_path else None
@@ -334,6 +350,6 @@ def _load_portfolio(
     portfolio.findings = sort_findings([*portfolio.findings, *gate_problems])
     if root is not None:
         scans = cache.link_scans if cache is not None else None
-        portfolio.local_links = find_local_links(portfolio.cards, root, base or Path.cwd(), scans)
+        portfolio.local_links = find_local_links(portfolio.cards, root, base or Path.cwd(), scans, site_dirs)
         portfolio.findings = sort_findings(portfolio.findings + portfolio.local_links.findings)
     return portfolio, portfolio.findings

@@ -1,4 +1,4 @@
-"""The MLTRL rules beyond the schema (MLTRL001-020), declared as one table of predicates."""
+"""The MLTRL rules beyond the schema (MLTRL001-021), declared as one table of predicates."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from .card import Card
+from .card_ids import id_problem
 from .findings import Finding, Severity
 from .suggest import Suggester, close_match
 from .yaml_loader import Path_
@@ -24,11 +25,6 @@ DEFAULT_REVIEWERS_FROM = 4
 
 #: Codes no longer reported; kept here so that they are never given another meaning.
 RETIRED_CODES = {"MLTRL003": "components form a cycle (coupled components may name each other)"}
-
-#: Names the site uses beside the card pages under <url_prefix>/ (compared ignoring case).
-RESERVED_IDS = frozenset(
-    {"assets", "portfolio", "pages", "index.json", "cards.json", "cards.schema.json", "card.schema.json", "schemas"}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,12 +105,22 @@ def _duplicate_ids(card: Card, ctx: RuleContext) -> Report:
                 )
 
 
+def _id_keys(card: Card) -> list[tuple[str, Path_]]:
+    return [(card.id, ("id",))] + [(alias, ("aliases", i)) for i, alias in enumerate(card.aliases)]
+
+
 def _reserved_ids(card: Card, ctx: RuleContext) -> Report:
-    keys: list[tuple[str, Path_]] = [(card.id, ("id",))]
-    keys += [(alias, ("aliases", i)) for i, alias in enumerate(card.aliases)]
-    for key, path in keys:
-        if key.lower() in RESERVED_IDS:
-            yield path, f"'{key}' is reserved for the site's own pages; choose another id"
+    for key, path in _id_keys(card):
+        problem = id_problem(key)
+        if problem is not None and problem[0] == "ID001":
+            yield path, problem[1]
+
+
+def _device_names(card: Card, ctx: RuleContext) -> Report:
+    for key, path in _id_keys(card):
+        problem = id_problem(key)
+        if problem is not None and problem[0] == "ID002":
+            yield path, problem[1]
 
 
 def did_you_mean(name: str, candidates: dict[str, str]) -> str:
@@ -301,9 +307,21 @@ def _system_level(card: Card, ctx: RuleContext) -> Report:
         )
 
 
+def _licence_parentheses(card: Card, ctx: RuleContext) -> Report:
+    """The schema checks an SPDX expression's words; whether its parentheses pair up is checked here."""
+    depth = 0
+    for char in card.license or "":
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            break
+    if depth:
+        yield ("license",), f"the parentheses of licence expression '{card.license}' do not pair up"
+
+
 RULES: tuple[Rule, ...] = (
     Rule("MLTRL001", Severity.ERROR, "two cards share an `id` or alias (case-insensitive)", _duplicate_ids),
     Rule("ID001", Severity.ERROR, "an id or alias is a name the site reserves for its own pages", _reserved_ids),
+    Rule("ID002", Severity.ERROR, "an id or alias is a Windows device name (`CON`, `nul.x`, `com1`)", _device_names),
     Rule("MLTRL002", Severity.WARNING, "a component names a card id that has no card here", _unknown_components),
     Rule("MLTRL004", Severity.ERROR, "two requirements of a card share an `id`", _duplicate_requirements),
     Rule(
@@ -357,6 +375,9 @@ RULES: tuple[Rule, ...] = (
         Severity.INFO,
         "the card's level is above its system level (the lowest level of its parts)",
         _system_level,
+    ),
+    Rule(
+        "MLTRL021", Severity.ERROR, "the parentheses of the `license` expression do not pair up", _licence_parentheses
     ),
 )
 

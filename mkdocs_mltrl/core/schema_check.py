@@ -8,17 +8,19 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
 from .findings import Finding, Severity
 from .resources import load_schema
 from .schema_messages import CONTROL_FREE, CONTROL_FREE_MESSAGE, with_messages
 from .suggest import close_match
 from .yaml_loader import LoadedDocument, Path_, Position
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_CODE = "schema"
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -146,6 +148,11 @@ def is_valid_fast(data: Any, schema_name: str = "card.schema.json") -> bool:
 
 @cache
 def validator_for(schema_name: str) -> Draft202012Validator:
+    """The full validator, for the messages of a document the quick check refused. jsonschema is
+    imported here, not with the module: a valid portfolio never needs it, and with its format
+    packages installed (the ``interop`` extra brings them) importing it takes a second."""
+    from jsonschema import Draft202012Validator
+
     schema = load_schema(schema_name)
     Draft202012Validator.check_schema(schema)
     flat = flatten(with_messages(schema, schema_name))

@@ -26,13 +26,17 @@ MESSAGES: dict[str, dict[str, dict[str, str]]] = {
     "card.schema.json": {
         "/properties/mltrl": {"errorMessage": "`mltrl` is the card format version and must be 1"},
         "/properties/ethics/properties/answers/propertyNames": {"patternErrorMessage": _CHECKLIST_ID},
+        "/properties/license": {
+            "patternErrorMessage": 'not an SPDX licence expression: write an SPDX id such as "Apache-2.0", or ids'
+            ' joined by " AND ", " OR " and " WITH " (upper case, one space apart), e.g. "MIT OR Apache-2.0"'
+        },
         "/$defs/cardId": {
-            "patternErrorMessage": "an id starts with a letter or digit and holds only letters, digits, '.', '_'"
-            " and '-' (at most 64 characters)"
+            "patternErrorMessage": "an id starts with a letter or digit, holds only letters, digits, '.', '_'"
+            " and '-', and does not end with '.' (at most 64 characters)"
         },
         "/$defs/url": {
-            "patternErrorMessage": "a link must be an http:, https: or mailto: URL or a relative path, without"
-            " spaces or control characters"
+            "patternErrorMessage": "a link must be an http:, https: or mailto: URL or a relative path in this site"
+            " (not starting with two slashes or backslashes), without spaces or control characters"
         },
         "/$defs/semver": {"patternErrorMessage": 'not a semantic version: write MAJOR.MINOR.PATCH, e.g. "1.0.0"'},
         "/$defs/date": {"patternErrorMessage": "a date is written YYYY-MM-DD"},
@@ -52,6 +56,12 @@ MESSAGES: dict[str, dict[str, dict[str, str]]] = {
     },
     "checklist.schema.json": {
         "/properties/sections/items/properties/items/items/properties/id": {"patternErrorMessage": _CHECKLIST_ID},
+    },
+    "gates.schema.json": {
+        "/$defs/url": {
+            "patternErrorMessage": "a gate's doc must be an http:, https: or mailto: URL or a relative path in this"
+            " site (not starting with two slashes or backslashes), without spaces or control characters"
+        },
     },
 }
 

@@ -5,7 +5,8 @@ modules that import a host library. This package does not import them, and they 
 each other."""
 
 from .settings import ConfigError, Settings, parse_reviewers_from, parse_workers, read_config, settings_from_config
-from .site import PAGE_KINDS, PAGE_STUB, CardSite, LoadedSite, SiteError, load_card_site, schema_text
+from .site import PAGE_KINDS, PAGE_STUB, CardSite, schema_text
+from .site_loading import LoadedSite, SiteError, load_card_site
 
 __all__ = [
     "PAGE_KINDS",

@@ -27,6 +27,8 @@ class Settings:
     gates: GateMode = GateMode.WARN
     url_prefix: str = "cards"
     site_url: str | None = None
+    #: ``use_directory_urls`` of mkdocs.yml: card pages at ``<id>/`` (else ``<id>/index.html``).
+    directory_urls: bool = True
     stale_after_days: int = 180
     stages: dict[int, str] = field(default_factory=dict)
     templates_dir: Path | None = None
@@ -38,6 +40,8 @@ class Settings:
     #: The index and the portfolio's lists in pages of rows: None decides by the number of cards.
     paged_index: bool | None = None
     rows_per_page: int = DEFAULT_ROWS_PER_PAGE
+    #: The site's output folders (``site_dir``): no file in them is published beside the cards.
+    site_dirs: tuple[Path, ...] = ()
 
 
 def parse_reviewers_from(value: object) -> int:
@@ -142,6 +146,7 @@ def settings_from_config(config_file: Path) -> Settings | None:
         gates=gates,
         url_prefix=str(options.get("url_prefix", "cards")).strip("/"),
         site_url=config.get("site_url") or None,
+        directory_urls=config.get("use_directory_urls", True) is not False,
         stale_after_days=int(options.get("stale_after_days", 180)),
         stages=stages,
         templates_dir=base / str(templates) if templates else None,
@@ -151,4 +156,5 @@ def settings_from_config(config_file: Path) -> Settings | None:
         workers=workers,
         paged_index=paged_index,
         rows_per_page=rows_per_page,
+        site_dirs=(base / str(config.get("site_dir") or "site"),),
     )

@@ -3,33 +3,33 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..core.analytics import DEFAULT_STALE_AFTER_DAYS, PortfolioReport, portfolio_report
 from ..core.card import Card
-from ..core.card_files import CardPathError
 from ..core.card_text import chrome_title
+from ..core.clock import build_date
 from ..core.file_policy import read_file
-from ..core.findings import Finding, Severity
-from ..core.gates.gate_set import GateMode
-from ..core.levels import LevelTable
-from ..core.portfolio import CardCache, Portfolio, load_portfolio
+from ..core.portfolio import Portfolio
+from ..core.printable import one_line
 from ..core.programme import lift
+from ..core.published_files import Kind
 from ..core.resources import schema_path
 from ..core.workers import Ahead, parallel
 from ..core.yaml_errors import LoadError
-from ..render.paging import Paging, is_paged
+from ..interop.publish import export_text
+from ..interop.readiness import readiness_of
+from ..render.paging import Paging
 from ..render.portfolio_parts import part_title
 from ..render.renderer import RenderedPage, Renderer
 from ..render.search_text import card_search_html, search_html
 from ..render.sections import CARD_ANCHOR, INDEX_ANCHOR, PORTFOLIO_ANCHOR, PORTFOLIO_SECTIONS, card_sections
 from ..render.templates import templates_signature
-from ..render.urls import SiteLayout
-from .settings import Settings
+from ..render.urls import EXPORT_FORMATS, SiteLayout
 
 ASSETS = ("mltrl.css", "mltrl.js")
 #: Pages reached by links from the index and the portfolio (more pages of a paged table): never in
@@ -51,6 +51,8 @@ class GeneratedFile:
     source: Path | None = None
     number: int = 1  # the page's number, for pages of a paged table
     part: str | None = None  # which of the portfolio's lists a "portfolio-part" page shows
+    #: What the file is, for messages: "the page of card 'R1' (cards/R1.yaml)".
+    origin: str = ""
 
 
 class CardSite:
@@ -88,40 +90,80 @@ class CardSite:
     def files(self) -> list[GeneratedFile]:
         layout = self.layout
         out = [
-            GeneratedFile(layout.index_src(), PAGE_STUB, "index"),
-            GeneratedFile(layout.portfolio_src(), PAGE_STUB, "portfolio"),
+            GeneratedFile(layout.index_src(), PAGE_STUB, "index", origin="the card index"),
+            GeneratedFile(layout.portfolio_src(), PAGE_STUB, "portfolio", origin="the portfolio page"),
         ]
         out += [
-            GeneratedFile(layout.index_page_src(n), PAGE_STUB, "index-page", number=n)
+            GeneratedFile(layout.card_src(c.id), PAGE_STUB, "card", c.id, origin=f"the page of card {_named(c)}")
+            for c in self.portfolio.cards
+        ]
+        out += [
+            GeneratedFile(layout.asset(name), self.renderer.asset(name), "asset", origin=f"the site's {name}")
+            for name in ASSETS
+        ]
+        out += [
+            GeneratedFile(
+                layout.index_page_src(n), PAGE_STUB, "index-page", number=n, origin=f"page {n} of the card index"
+            )
             for n in range(2, self.renderer.index_pages() + 1)
         ]
         if self.renderer.paging is not None:  # the portfolio's lists: how many pages each is known from the report
             out += [
-                GeneratedFile(layout.portfolio_part_src(part, n), PAGE_STUB, "portfolio-part", number=n, part=part)
+                GeneratedFile(
+                    layout.portfolio_part_src(part, n),
+                    PAGE_STUB,
+                    "portfolio-part",
+                    number=n,
+                    part=part,
+                    origin=f"page {n} of the portfolio's {part}",
+                )
                 for part, n in self.renderer.portfolio_parts(self.report())
             ]
-        out += [GeneratedFile(layout.card_src(card.id), PAGE_STUB, "card", card.id) for card in self.portfolio.cards]
-        out += [GeneratedFile(layout.asset(name), self.renderer.asset(name), "asset") for name in ASSETS]
         renderer = self.renderer
         for card in self.portfolio.cards:
-            out.append(GeneratedFile(layout.badge(card.id), renderer.badge(card), "static", card.id))
+            badge = f"the badge of card {_named(card)}"
+            out.append(GeneratedFile(layout.badge(card.id), renderer.badge(card), "static", card.id, origin=badge))
             out += [
-                GeneratedFile(layout.redirect_src(alias), renderer.redirect(card, alias), "static", card.id)
+                GeneratedFile(
+                    layout.redirect_src(alias),
+                    renderer.redirect(card, alias),
+                    "static",
+                    card.id,
+                    origin=f"the redirect from alias '{alias}' of card {_named(card)}",
+                )
                 for alias in card.aliases
             ]
-        out.append(
-            GeneratedFile(
-                layout.export("cards.json"),
-                json.dumps(renderer.export(), indent=2, ensure_ascii=False) + "\n",
-                "static",
-            )
-        )
-        out.append(GeneratedFile(layout.export("cards.schema.json"), schema_text(EXPORT_SCHEMA), "static"))
+        out += self._export_files()
+        export = json.dumps(renderer.export(), indent=2, ensure_ascii=False) + "\n"
+        out.append(GeneratedFile(layout.export("cards.json"), export, "static", origin="the export cards.json"))
+        schema = schema_text(EXPORT_SCHEMA)
+        out.append(GeneratedFile(layout.export("cards.schema.json"), schema, "static", origin="the export's schema"))
         if renderer.paging is not None:
-            out.append(GeneratedFile(layout.index_data(), renderer.index_data(), "static"))
-        out += [GeneratedFile(layout.schema(name), schema_text(name), "static") for name in PUBLISHED_SCHEMAS]
+            out.append(GeneratedFile(layout.index_data(), renderer.index_data(), "static", origin="the index's rows"))
+        out += [
+            GeneratedFile(layout.schema(name), schema_text(name), "static", origin=f"the published {name}")
+            for name in PUBLISHED_SCHEMAS
+        ]
         out += self._local_files()
         self._pages = {f.src_uri: f for f in out if f.kind in PAGE_KINDS}
+        return out
+
+    def _export_files(self) -> list[GeneratedFile]:
+        """Each card as a CycloneDX BOM and a Hugging Face model card, beside its page; a server
+        keeps them for the next rebuild while the card, its readiness and the date are the same."""
+        out = []
+        today = build_date()
+        for card in self.portfolio.cards:
+            page_url = self.renderer.absolute(self.layout.card_url(card.id)) if self.renderer.site_url else None
+            facts = readiness_of(self.portfolio, card)
+            for name in EXPORT_FORMATS:
+                make = partial(export_text, self.portfolio, card, name, page_url, facts)
+                key = ("export", name, card.file, card.packed_source, facts, page_url, today)
+                text: str = make() if self.page_cache is None else self._kept(key, make)
+                origin = f"the {name} export of card {_named(card)}"
+                out.append(
+                    GeneratedFile(self.layout.card_export(card.id, name), text, "static", card.id, origin=origin)
+                )
         return out
 
     def _local_files(self) -> list[GeneratedFile]:
@@ -130,20 +172,21 @@ class CardSite:
         if links is None:
             return []
         out = []
-        for site_path, source in sorted(links.published().items()):
+        for site_path, file in sorted(links.published().items()):
             src_uri = self.layout.asset(site_path)
-            if not site_path.endswith(".html"):
-                out.append(GeneratedFile(src_uri, "", "static", source=source))
+            origin = f"the file {one_line(file.relative)} that cards link to"
+            if file.kind is Kind.FILE:  # nothing a browser runs (see core/published_files.py)
+                out.append(GeneratedFile(src_uri, "", "static", source=file.source, origin=origin))
                 continue
             try:
-                text = read_file(source, limit=None).decode("utf-8", errors="replace")
+                text = read_file(file.source, limit=None).decode("utf-8", errors="replace")
             except LoadError:
                 continue
             cards = [
                 c for c in self.portfolio.cards if any(f.site_path == site_path for f in links.for_card(c).values())
             ]
-            shown = site_path.removeprefix("files/").removesuffix(".html")
-            out.append(GeneratedFile(src_uri, self.renderer.document(site_path, shown, text, cards), "static"))
+            page = self.renderer.document(site_path, file.relative, text, cards, html=file.kind is Kind.HTML)
+            out.append(GeneratedFile(src_uri, page, "static", origin=origin))
         return out
 
     def is_page(self, src_uri: str) -> bool:
@@ -306,90 +349,8 @@ class CardSite:
         return card.file if card else None
 
 
-class SiteError(Exception):
-    """A problem that stops every host's build (a missing folder, card errors); ready to print."""
-
-
-@dataclass
-class LoadedSite:
-    """The outcome of loading the cards for a host: the site, or the findings that stop it."""
-
-    site: CardSite | None
-    findings: list[Finding]
-    cards: int = 0  # card files read, as `mltrl validate` counts them
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity is Severity.WARNING]
-
-    def error_message(self) -> str:
-        """What every host prints when the cards have errors: one positioned finding a line."""
-        errors = self.errors
-        listing = "\n".join(f.format() for f in errors)
-        return f"{len(errors)} error(s) in the cards; nothing was built:\n{listing}"
-
-
-def load_card_site(
-    settings: Settings,
-    base: Path,
-    directory_urls: bool = True,
-    cache: CardCache | None = None,
-    page_cache: dict[tuple[Any, ...], RenderedPage] | None = None,
-    processes: int = 1,
-    keep: bool = False,
-    named_sources: bool = False,
-) -> LoadedSite:
-    """Load and check the cards as every host does; ``site`` is None when there are errors.
-
-    ``processes`` share out the loading (see :mod:`.workers`); ``keep``: the process keeps the
-    cards to its end (see :func:`.portfolio.load_portfolio`); ``named_sources``: see
-    :attr:`.SiteLayout.named_sources`.
-    Raises :class:`SiteError` for a configured path that is missing.
-    """
-    checklist = settings.checklist
-    if checklist is not None and not os.path.lexists(checklist):  # what is there is read by the path policy
-        raise SiteError(f"checklist file not found: {checklist}")
-    if settings.gates_file is not None and not os.path.lexists(settings.gates_file):
-        raise SiteError(f"gates file not found: {settings.gates_file}")
-    if not settings.cards_dir.is_dir():
-        raise SiteError(f"cards_dir is not a folder: {settings.cards_dir}")
-    # A site publishes each card's readiness as it stands: a missing deliverable is the card's status,
-    # shown on its page, not a fault of the site. Under the default `warn` a build logs it as info
-    # (so a new card publishes under --strict); `mltrl validate` warns of it, and `gates: error`
-    # stops validate and builds alike.
-    gates = GateMode.INFO if settings.gates is GateMode.WARN else settings.gates
-    try:
-        portfolio, findings = load_portfolio(
-            [settings.cards_dir],
-            checklist,
-            gates,
-            cache,
-            base,
-            LevelTable(settings.stages),
-            settings.reviewers_from,
-            gates_file=settings.gates_file,
-            root=base,
-            processes=processes,
-            keep=keep,
-        )
-    except CardPathError as exc:
-        raise SiteError(str(exc)) from None
-    loaded = LoadedSite(None, findings, portfolio.files if portfolio else 0)
-    if loaded.errors or portfolio is None:
-        return loaded
-    templates = settings.templates_dir
-    if templates is not None and not templates.is_dir():
-        raise SiteError(f"templates_dir is not a folder: {templates}")
-    layout = SiteLayout(settings.url_prefix.strip("/"), directory_urls, named_sources)
-    paging = Paging(settings.rows_per_page) if is_paged(len(portfolio.cards), settings.paged_index) else None
-    loaded.site = CardSite(
-        portfolio, layout, templates, settings.title, settings.site_url, settings.stale_after_days, page_cache, paging
-    )
-    return loaded
+def _named(card: Card) -> str:
+    return f"'{card.id}' ({one_line(card.file)})"
 
 
 def schema_text(name: str) -> str:

@@ -9,6 +9,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from ..core.card_text import render_inline, render_markdown, safe_url
+from ..core.markdown_text import CODE_SPAN
 from .charts import score_class
 
 
@@ -46,12 +47,9 @@ def item_extras(extras: Any, inline: bool = False) -> Markup:
     return Markup('<dl class="mltrl-item-extras">{}</dl>').format(Markup("").join(out))
 
 
-_CODE_SPAN = re.compile(r"`([^`\n]+)`")
-
-
 def code_spans(text: str) -> Markup:
     """Plain text with `code` spans: escaped first, then each backquoted run becomes <code>."""
-    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", str(escape(text))))
+    return Markup(CODE_SPAN.sub(r"<code>\1</code>", str(escape(text))))
 
 
 _CSS_SAFE = re.compile(r"[A-Za-z0-9 .,:_()\u00b7\u2013-]")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Any
 
 from ..core.gates.gate_set import Gate, GateSet
+from ..core.markdown_text import md_code_spans, md_link, md_text
 
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+# Every value of a gates file is untrusted: it is written as plain text, code spans or a link
+# under the URL policy (see core/markdown_text.py), never as Markdown of its own.
 
 
 def _paper(gate: Gate) -> str:
@@ -18,16 +16,7 @@ def _paper(gate: Gate) -> str:
     if not gate.paper:
         return "—"
     where = "Methods" if gate.paper_level is None else f"Level {gate.paper_level}"
-    return f"*{where}*: “{_cell(_text(gate.paper))}”"
-
-
-_MARKUP = re.compile(r"[\\`*_\[\]]|[<>]|&(?=#?\w+;)")
-
-
-def _text(text: str) -> str:
-    """Plain text in Markdown: ``<``, ``>`` and an ``&`` that starts an entity as entities, the
-    characters Markdown reads as markup escaped with a backslash."""
-    return _MARKUP.sub(lambda m: html.escape(m.group()) if m.group() in "<>&" else "\\" + m.group(), text)
+    return f"*{where}*: “{md_text(gate.paper, cell=True)}”"
 
 
 def gates_markdown(gateset: GateSet) -> str:
@@ -60,14 +49,16 @@ def gates_markdown(gateset: GateSet) -> str:
     ]
     for g in gateset.gates:
         severity = g.severity.value if g.severity else "by mode"
-        lines.append(f"| {g.code} | {g.level} | {_cell(g.description)} | {severity} | {_paper(g)} |")
+        description = md_code_spans(g.description, cell=True)
+        lines.append(f"| {g.code} | {g.level} | {description} | {severity} | {_paper(g)} |")
     lines += ["", "## Exact predicates", ""]
     for g in gateset.gates:
-        lines += [f"### {g.code}", "", f"Level {g.level}: {g.description}.", "", f"Met when {g.predicate}."]
+        description = md_code_spans(g.description)
+        lines += [f"### {g.code}", "", f"Level {g.level}: {description}.", "", f"Met when {g.predicate}."]
         if g.paper:
             lines += ["", f"In the paper: {_paper(g)}"]
         if g.doc:
-            lines += ["", f"Documentation: [{g.doc}]({g.doc})." if "://" not in g.doc else f"Documentation: <{g.doc}>."]
+            lines += ["", f"Documentation: {md_link(g.doc, g.doc)}."]
         lines.append("")
     return "\n".join(lines)
 

@@ -13,14 +13,14 @@ from typing import Any
 import jinja2
 
 from ..core.card_files import CardFile
+from ..core.card_ids import id_problem
 from ..core.checklist import load_checklist
 from ..core.gates.gate_set import GateMode, default_gates
 from ..core.portfolio import build_portfolio
 from ..core.printable import one_line, valid_text
 from ..core.resources import schema_path, templates_dir
-from ..core.rules import RESERVED_IDS
 
-ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+ID_PATTERN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9_-])?")
 
 
 def _yaml_quoted(value: object) -> str:
@@ -98,6 +98,7 @@ data:
 
 _OTHER_FIELDS = """# status: active                     # active, paused or retired
 # tags: [vision, research]
+# license: Apache-2.0                  # an SPDX licence expression, e.g. "MIT OR Apache-2.0"
 # links: {project: https://wiki.example.org/..., requirements: https://wiki.example.org/...}
 # components: [R01.2]                  # ids of other cards, or {name, level, link} for external parts
 # caveats: [Known edge cases and recommendations.]"""
@@ -238,12 +239,13 @@ def create_card(folder: Path, card_id: str, text: str, taken: set[str]) -> Path:
     card that would not load without an error."""
     if not ID_PATTERN.fullmatch(card_id):
         raise ScaffoldError(
-            f"invalid id '{card_id}': start with a letter or digit, then letters, digits, '.', '_' or '-'"
-            " (at most 64 characters)",
+            f"invalid id '{card_id}': start with a letter or digit, then letters, digits, '.', '_' or '-',"
+            " not ending with '.' (at most 64 characters)",
             usage=True,
         )
-    if card_id.lower() in RESERVED_IDS:
-        raise ScaffoldError(f"'{card_id}' is reserved for the site's own pages", usage=True)
+    problem = id_problem(card_id)
+    if problem is not None:
+        raise ScaffoldError(problem[1], usage=True)
     path = folder / f"{card_id}.yaml"
     check_card_text(text, path.as_posix())
     if card_id.lower() in taken:

@@ -12,12 +12,13 @@ from typing import Any
 from .. import __version__
 from ..core.analytics import PortfolioReport
 from ..core.card import Card
-from ..core.card_text import chrome_title
+from ..core.card_text import chrome_title, render_markdown, sanitise_html
 from ..core.clock import build_date
 from ..core.gates.evaluation import waiver_states
 from ..core.levels import LevelInfo
 from ..core.local_links import rewrite
 from ..core.portfolio import Portfolio
+from ..core.printable import one_line
 from ..core.programme import TargetStatus, lift, target_status, waiver_fields
 from .charts import history_chart, risk_matrix, risk_points
 from .colours import LIGHT_PALETTE, STAGE_COLOURS, stage_colour
@@ -27,7 +28,7 @@ from .paging import PORTFOLIO_PREVIEW_ROWS, Paging
 from .portfolio_parts import GRAPH, list_rows, part_title
 from .sections import CARD_ANCHOR, DEFAULT_DEBRIEF, INDEX_ANCHOR, PORTFOLIO_ANCHOR, PORTFOLIO_SECTIONS, card_sections
 from .templates import environment
-from .urls import SiteLayout, relative_url
+from .urls import EXPORT_FORMATS, SiteLayout, relative_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +127,7 @@ class Renderer:
             anchor=CARD_ANCHOR,
             embed=self.embed_snippets(card),
             badge_href=relative_url(page_url, self.layout.badge(card.id)),
+            exports={f: relative_url(page_url, self.layout.card_export(card.id, f)) for f in EXPORT_FORMATS},
             **self._common(page_url),
         )
         return RenderedPage(card.name, CARD_ANCHOR, rewrite(html, self.local_links(card)), sections)
@@ -138,13 +140,16 @@ class Renderer:
         page_url = self.layout.card_url(card.id)
         return {url: relative_url(page_url, self.layout.asset(f.site_path)) for url, f in links.for_card(card).items()}
 
-    def document(self, site_path: str, source: str, text: str, cards: list[Card]) -> str:
-        """A Markdown document that cards link to, as a page of its own."""
+    def document(self, site_path: str, source: str, text: str, cards: list[Card], html: bool = False) -> str:
+        """A Markdown (or, with ``html``, an HTML) document that cards link to, as a page of its
+        own: rendered and sanitised like card text."""
         page_url = self.layout.asset(site_path)
+        source = one_line(source)  # a file name may hold anything a file system allows
         return self.env.get_template("document.html").render(
             title=source,
             source=source,
             body=text,
+            content=sanitise_html(text) if html else render_markdown(text),
             cards=cards,
             css_href=relative_url(page_url, self.layout.asset("mltrl.css")),
             **self._common(page_url),
@@ -314,6 +319,8 @@ class Renderer:
                     "gates": {"met": report.passed, "missing": [g.code for g in report.missing]},
                     "waivers": [waiver_fields(w) for w in waivers],
                     "target": target.as_dict() if target is not None else None,
+                    "license": card.license,
+                    "exports": {f: self.absolute(self.layout.card_export(card.id, f)) for f in EXPORT_FORMATS},
                 }
             )
         return {"generator": f"mkdocs-mltrl {__version__}", "site_url": self.site_url, "cards": cards}

@@ -91,7 +91,7 @@ def _words_once(texts: list[str | None], seen: set[str]) -> str:
 
 def card_search_html(card: Card, tags: bool = True) -> str:
     """What search indexes of a card: one entry, titled with its name and id, holding its former
-    ids, its owners' names and e-mail addresses and its tags (unless ``tags`` is false: Material's
+    ids, its owners' names and e-mail addresses, its licence and its tags (unless ``tags`` is false: Material's
     search indexes a page's tags apart), then the words of its summary, model, intended and
     unacceptable use, requirements and risk titles, each word once.
 
@@ -107,7 +107,9 @@ def card_search_html(card: Card, tags: bool = True) -> str:
     # every card, and "(VIS-1)" would be looked up as "(vis".
     title = escape(card.name if card.id in card.name.split() else f"{card.name} - {card.id}")
     people = [part for p in card.owners for part in (p.name, p.email) if part]
-    head = " ".join(escape(part) for part in (*card.aliases, *people, *(card.tags if tags else ())))
+    head = " ".join(
+        escape(part) for part in (*card.aliases, *people, *(card.tags if tags else ()), *filter(None, [card.license]))
+    )
     seen = {word.strip(_TRIM).lower() for word in f"{title} {head} {' '.join(card.tags)}".split()}
     texts = [card.summary, card.model, card.intended_use, card.unacceptable_use]
     texts += [r.text for r in card.sorted_requirements] + [r.title for r in card.risks]

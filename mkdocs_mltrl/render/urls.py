@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 #: The folder of a paged index's pages 2, 3, ... and the file of its rows, beside the card pages
-#: (both names are reserved: no card may take them, see core.rules.RESERVED_IDS).
+#: (both names are reserved: no card may take them, see core.card_ids.RESERVED_IDS).
 PAGES = "pages"
 INDEX_DATA = "index.json"
+
+#: The formats each card is published in beside its page (see :meth:`SiteLayout.card_export`).
+EXPORT_FORMATS = ("cyclonedx", "huggingface")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,13 @@ class SiteLayout:
 
     def badge(self, card_id: str) -> str:
         return self._join(card_id, "badge.svg")
+
+    def card_export(self, card_id: str, format_name: str) -> str:
+        """A file the card page offers for download, beside the page: the CycloneDX BOM
+        (``<id>.cdx.json``, as CycloneDX names BOM files) or the Hugging Face model card
+        (``README.hf.txt``: a ``.md`` file would be built into a page; the link saves it as README.md)."""
+        name = f"{card_id}.cdx.json" if format_name == "cyclonedx" else "README.hf.txt"
+        return self._join(card_id, name)
 
     def redirect_src(self, old_id: str) -> str:
         """A static HTML file at the old URL of a renamed card."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..card import Card
 from ..checklist import Checklist
+from ..markdown_text import md_code, md_text
 from ..yaml_loader import Path_
 
 Condition = dict[str, Any]
@@ -97,7 +98,7 @@ def holds(condition: Condition, card: Card, checklist: Checklist) -> bool:
 
 
 def _code(text: str) -> str:
-    return f"`{text}`"
+    return md_code(text)  # a value from a gates file: a code span that holds any backticks
 
 
 def _alternatives(values: Sequence[Any], joiner: str = "or") -> str:
@@ -132,7 +133,8 @@ def _needs_text(spec: dict[str, Any]) -> str:
 
 
 def describe(condition: Condition, nested: bool = False) -> str:
-    """The exact predicate of a condition, in words (Markdown)."""
+    """The exact predicate of a condition, in words: Markdown in which every value of the gates
+    file reads back as written (see :mod:`..markdown_text`)."""
     ((kind, spec),) = condition.items()
     if kind == "present":
         return f"{_code(spec)} is present and not empty"
@@ -148,7 +150,7 @@ def describe(condition: Condition, nested: bool = False) -> str:
     if kind == "every":
         return f"every one of the {_items_text(spec)} has {_needs_text(spec)} (true when there is none)"
     if kind == "checklist":
-        where = f' of section "{spec["section"]}"' if spec.get("section") else ""
+        where = f' of section "{md_text(spec["section"])}"' if spec.get("section") else ""
         return f"every item{where} of the active ethics checklist is answered and none is `open`"
     joiner = " or " if kind == "any_of" else " and "
     text = joiner.join(describe(c, nested=True) for c in spec)

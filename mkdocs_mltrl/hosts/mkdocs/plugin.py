@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,13 @@ from ...core.portfolio import CardCache
 from ...core.workers import process_count
 from ...render.templates import COMPILED_TEMPLATES
 from ...render.urls import card_edit_url
-from ..settings import Settings
-from ..site import LINKED_KINDS, PAGE_KINDS, CardSite, GeneratedFile, SiteError, load_card_site
+from ..settings import ConfigError, Settings, read_config
+from ..site import LINKED_KINDS, PAGE_KINDS, CardSite, GeneratedFile
+from ..site_loading import SiteError, load_card_site
 from .card_nav import CardNav
 from .config import MltrlConfig
 from .languages import language_folder, localizes_docs, restore_pages, stand_in
+from .output_claims import check_free, claim_outputs, docs_files, written
 from .theme_output import (
     REUSED_SOURCE,
     REUSED_TEMPLATE,
@@ -73,6 +76,15 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         """A file named in the options, as named: the path policy follows its links, if at all."""
         return Path(os.path.abspath(self.base / value))
 
+    def _site_dirs(self, config: Any) -> tuple[Path, ...]:
+        """Where this build writes, and where the configuration says a build writes (``mkdocs
+        serve`` writes to a temporary folder instead): no file in them is published."""
+        named = config.site_dir
+        if config.config_file_path:
+            with contextlib.suppress(ConfigError):  # MkDocs has read it: it reads
+                named = read_config(Path(config.config_file_path)).get("site_dir") or "site"
+        return (Path(config.site_dir), Path(os.path.abspath(self.base / str(named))))
+
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled or config is self.configured:
             return config  # mkdocs-static-i18n builds each further language with the same config
@@ -95,6 +107,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             workers=options.workers,
             paged_index=options.paged_index,
             rows_per_page=options.rows_per_page,
+            site_dirs=self._site_dirs(config),
         )
         try:
             serving = self.command == "serve"
@@ -121,6 +134,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         log.debug(f"{loaded.cards} card files loaded by {self.processes} process(es)")
 
         self.site = loaded.site
+        self.generated = self.site.files()
+        self._claim(docs_files(config), config)  # before MkDocs empties site_dir: the last site stays
         layout = self.site.layout
         config.extra_css.append(layout.asset("mltrl.css"))
         config.extra_javascript.append(layout.asset("mltrl.js"))
@@ -132,17 +147,17 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         in_nav = InclusionLevel.INCLUDED if self.config.nav_cards else InclusionLevel.NOT_IN_NAV
         # With an explicit nav, on_nav places the index and portfolio: MkDocs must not report them as left out.
         pages = InclusionLevel.NOT_IN_NAV if config.nav is not None else InclusionLevel.UNDEFINED
+        self._claim(files, config)  # again: the theme's files and other plugins' are known now
         layout = self.site.layout
-        self.generated = self.site.files()
         self.card_srcs = [generated.src_uri for generated in self.generated if generated.kind == "card"]
         self.stand_ins = {}
         localized = localizes_docs(config)
-        written = _written(files)
+        taken = written(files)
         for generated in self.generated:
             if generated.kind not in PAGE_KINDS:
                 continue
             dest = layout.page_dest(generated.src_uri)
-            _check_free(files, written, generated.src_uri, dest)
+            check_free(files, taken, generated.src_uri, dest)
             if generated.kind == "card":
                 inclusion = in_nav
             elif generated.kind in LINKED_KINDS:  # reached through the pager and the portfolio's links
@@ -158,6 +173,10 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             files.append(file)
         return files
 
+    def _claim(self, files: Files, config: Any) -> None:
+        assert self.site is not None
+        claim_outputs(files, config, self.generated, self.site.layout, self.base)
+
     @event_priority(-110)  # after every other plugin, mkdocs-static-i18n's (-100) included
     def _add_static_files(self, files: Files, config: Any) -> Files:
         """The files the pages link to (assets, badges, exports, redirects, files beside the cards),
@@ -167,12 +186,12 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         layout = self.site.layout
         restore_pages(files, self.stand_ins)
         folder = language_folder(files, layout.index_src(), layout.page_dest(layout.index_src()))
-        written = _written(files)
+        taken = written(files)
         for generated in self.generated:
             if generated.kind in PAGE_KINDS:
                 continue
             src_uri = folder + generated.src_uri
-            _check_free(files, written, src_uri, src_uri)
+            check_free(files, taken, src_uri, src_uri)
             if generated.source is not None:
                 file = File.generated(config, src_uri, abs_src_path=str(generated.source))
             else:
@@ -347,17 +366,6 @@ def _indexes_tags(config: Any) -> bool:
     plugins = config.plugins
     search = plugins.get("material/search") or plugins.get("search")
     return search is not None and type(search).__module__.startswith("material.")
-
-
-def _written(files: Files) -> dict[str, str]:
-    """The source of each file, by the file it is written to."""
-    return {file.dest_uri: file.src_uri for file in files}
-
-
-def _check_free(files: Files, written: dict[str, str], src_uri: str, dest_uri: str) -> None:
-    held = src_uri if src_uri in files else written.get(dest_uri)
-    if held is not None:
-        raise PluginError(f"mltrl: docs already hold {held}; choose another url_prefix for the cards")
 
 
 def _nothing_to_convert(page: Any, config: Any, files: Any) -> None:

@@ -20,13 +20,8 @@ from ...core.findings import Severity
 from ...render.renderer import RenderedPage
 from ...render.urls import card_edit_url
 from ..settings import ConfigError, read_config
-from ..site import (
-    PAGE_KINDS,
-    PAGE_STUB,
-    LoadedSite,
-    SiteError,
-    load_card_site,
-)
+from ..site import PAGE_KINDS, PAGE_STUB
+from ..site_loading import LoadedSite, SiteError, load_card_site
 from .shared import (
     CARD_CACHE,
     DOCS_URL,

@@ -27,6 +27,7 @@ import yaml
 
 from ...core.file_policy import read_file
 from ...render.templates import templates_signature
+from ..outputs import OutputPaths, page_output
 from ..settings import Settings, read_config
 from ..site import (
     LINKED_KINDS,
@@ -34,10 +35,8 @@ from ..site import (
     PAGE_STUB,
     CardSite,
     GeneratedFile,
-    LoadedSite,
-    SiteError,
-    load_card_site,
 )
+from ..site_loading import LoadedSite, SiteError, load_card_site
 from .shared import (
     CARD_CACHE,
     DOCS_URL,
@@ -161,6 +160,11 @@ def _edit_partial(base: Path, theme: dict[str, Any]) -> str | None:
     return None
 
 
+def _output(src_uri: str, directory_urls: bool) -> str:
+    """Where Zensical writes a docs file: a page's HTML, any other file as it is."""
+    return page_output(src_uri, directory_urls) if src_uri.lower().endswith(".md") else src_uri
+
+
 def _default_edit_uri(repo_url: str, docs: str) -> str | None:
     """MkDocs' default edit_uri for known hosts: Zensical would derive it from the generated folder."""
     host = repo_url.split("//", 1)[-1].split("/", 1)[0].lower()
@@ -207,11 +211,15 @@ def generate(config_file: Path) -> Generated:
     files = site.files()
     options = {"config_file": config_file.name, "generated": GENERATED_DIR}
     digest = _digest(site, settings, options)
-    ours = {f.src_uri for f in files}
-    for path in _user_files(docs, skip=generated):
-        rel = path.relative_to(docs).as_posix()
-        if rel in ours:
-            raise GenerateError(f"docs already hold {rel}; choose another url_prefix for the cards")
+    outputs = OutputPaths()
+    user_files = [(path.relative_to(docs).as_posix(), path) for path in _user_files(docs, skip=generated)]
+    for rel, _ in user_files:
+        outputs.claim(_output(rel, directory_urls), f"the docs file {docs_rel}/{rel}")
+    for item in files:  # before anything is written
+        conflict = outputs.claim(_output(item.src_uri, directory_urls), item.origin)
+        if conflict is not None:
+            raise GenerateError(conflict)
+    for rel, path in user_files:
         writer.link(f"docs/{rel}", path)
     for item in files:
         if item.source is not None:  # a file beside the cards, published as it is
