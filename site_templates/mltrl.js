@@ -191,12 +191,14 @@
       }
       return tr;
     }
-    function text(r) {
-      var gates = data.gates[r[10]];
-      return [r[0], r[1], r[3], data.levels[r[3]][0], r[4] < r[3] ? r[4] + " " + data.levels[r[4]][0] + " via " + r[5] : "",
-              r[6].join(" "), data.levels[r[3]][1], data.statuses[r[7]], names(r, 8, "owners").join(" "), r[9],
-              gates[1] ? gates[1] + " missing" : "met", r[12] ? r[12][0] : "", names(r, 11, "tags").join(" ")]
-        .join(" ").toLowerCase();
+    function text(r) { /* the row's words, lower-cased: what the text filter looks in */
+      var gates = data.gates[r[10]], words = r[0] + " " + r[1] + " " + r[3] + " " + data.levels[r[3]][0] + " ";
+      if (r[4] < r[3]) { words += r[4] + " " + data.levels[r[4]][0] + " via " + r[5] + " "; }
+      words += r[6].join(" ") + " " + data.levels[r[3]][1] + " " + data.statuses[r[7]] + " " + r[9] + " ";
+      words += (gates[1] ? gates[1] + " missing " : "met ") + (r[12] ? r[12][0] + " " : "");
+      for (var i = 0; i < r[8].length; i++) { words += data.owners[r[8][i]] + " "; }
+      for (var j = 0; j < r[11].length; j++) { words += data.tags[r[11][j]] + " "; }
+      return words.toLowerCase();
     }
     function filter() {
       var want = wanted(form);
@@ -259,7 +261,15 @@
       if (!ascending[key]) {
         var column = { name: 1, level: 3, system: 4, review: 9 }[key];
         var values = rows.map(function (r) { return key === "name" ? r[1].toLowerCase() : r[column]; });
-        ascending[key] = { order: sorted(values, key === "level" || key === "system", false), values: values };
+        var up = [];
+        if (key === "level" || key === "system") { /* levels 0-9: one pass, in the page's order */
+          var runs = [[], [], [], [], [], [], [], [], [], []];
+          values.forEach(function (level, i) { runs[level].push(i); });
+          up = up.concat.apply(up, runs);
+        } else {
+          up = sorted(values, false, false);
+        }
+        ascending[key] = { order: up, values: values };
       }
       return ascending[key];
     }
