@@ -64,9 +64,14 @@ def _joins(value: str, at: int) -> bool:
     return bool(visible)
 
 
+def may_hide(text: str) -> bool:
+    """Whether ``text`` holds any character :func:`hidden_characters` may report."""
+    return not text.isascii() and _SUSPECT.search(text) is not None
+
+
 def hidden_characters(value: str) -> Iterator[Hidden]:
     """Each character of a one-line value that a reader cannot see or that reorders it."""
-    if value.isascii() or _SUSPECT.search(value) is None:
+    if not may_hide(value):
         return
     allowed: set[int] = set()
     for match in _TAG_SEQUENCE.finditer(value):

@@ -43,9 +43,22 @@ class TextLimit:
     message: str
 
 
+_DROP_MARKUP = str.maketrans(dict.fromkeys(MARKUP_CHARACTERS))
+_MARKER_START = frozenset("-*+>0123456789")
+_ANY_MARKUP = re.compile("[" + re.escape(MARKUP_CHARACTERS) + "]")
+
+
+def is_plain(text: str) -> bool:
+    """Whether a text holds no line break, no markup character and no marker at its start:
+    nothing any limit counts."""
+    return _ANY_MARKUP.search(text) is None and text.lstrip(" \t")[:1] not in _MARKER_START
+
+
 def _depths(text: str) -> Iterator[tuple[int, int]]:
     """(offset, depth) of each line that starts with list or quote markers: the markers, and each
     four spaces of indentation before, between or after them."""
+    if "\n" not in text and text.lstrip(" \t")[:1] not in _MARKER_START:
+        return  # one line that starts with no marker
     for match in _LINE_START.finditer(text):
         prefix = match.group(0).expandtabs(4)
         depth = len(_MARKER.findall(prefix)) + sum(len(run) // 4 for run in _SPACES.findall(prefix))
@@ -55,7 +68,7 @@ def _depths(text: str) -> Iterator[tuple[int, int]]:
 def markup_count(text: str) -> int:
     """What the renderer's time grows with: line breaks, markup characters and nesting levels."""
     levels = sum(depth for _, depth in _depths(text))
-    return sum(text.count(c) for c in MARKUP_CHARACTERS) + NESTING_WEIGHT * levels
+    return len(text) - len(text.translate(_DROP_MARKUP)) + NESTING_WEIGHT * levels
 
 
 def markup_limit(count: int) -> str | None:

@@ -18,12 +18,13 @@ from typing import Any
 from .card import Card
 from .card_text import refused_urls
 from .findings import Finding, Severity
-from .invisible import INVISIBLE_CODE, hidden_characters
+from .invisible import INVISIBLE_CODE, hidden_characters, may_hide
 from .local_links import markdown_fields
 from .markdown_limits import (
     BRACKETS_CODE,
     MARKUP_CODE,
     bracket_scan,
+    is_plain,
     markup_count,
     markup_limit,
     scan_allowed,
@@ -115,9 +116,11 @@ def _markdown_findings(card: Card, source: _Source) -> list[Finding]:
     largest: tuple[int, Path_ | None] = (-1, None)
     worst: tuple[int, Path_ | None, str, int] = (-1, None, "", 0)
     for path, text in markdown_fields(card):
+        length += len(text)
+        if is_plain(text):
+            continue
         count = markup_count(text)
         markup += count
-        length += len(text)
         if count > largest[0]:
             largest = (count, path)
         limit = shape_limit(text)
@@ -153,6 +156,9 @@ def _markdown_findings(card: Card, source: _Source) -> list[Finding]:
 
 def _hidden_findings(card: Card, source: _Source) -> list[Finding]:
     """A finding for each invisible or reordering character of a one-line value or key."""
+    text = card.source_text
+    if not may_hide(text) and "\\" not in text:
+        return []  # no such character, nor an escape that could write one
     markdown = {path for path, _ in markdown_fields(card)}
     findings: list[Finding] = []
     for path, value, key in _strings(card.as_written(), ()):
