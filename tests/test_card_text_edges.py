@@ -259,3 +259,18 @@ def test_look_alike_names_do_not_both_pass_silently(tmp_path: Path):
     assert result.returncode == 1
     assert "A2.yaml:3:12: error TEXT001" in result.stdout and "A3.yaml:3:7: error TEXT001" in result.stdout
     assert "\\u200b" in result.stdout or "U+200B" in result.stdout
+
+
+def test_a_card_beyond_its_markup_limit_is_refused_without_parsing_any_of_its_text(tmp_path: Path):
+    """Each text within its own limits, together far beyond the card's: loading (as validate and
+    every build do, with links beside the cards resolved) reports MD003 and parses none of it."""
+    from mkdocs_mltrl.core import load_portfolio
+
+    links = "[a](b) " * 7_000  # 28,000 markup characters: within the limit on its own
+    path = write(tmp_path / "cards", card("BIG", caveats=[links + str(n) for n in range(20)]))
+    assert path.stat().st_size < 1024 * 1024
+    card_text._render.cache_clear()
+    portfolio, found = load_portfolio([tmp_path / "cards"], root=tmp_path, base=tmp_path)
+    assert portfolio is not None
+    assert [f.code for f in found if f.severity.value == "error"] == ["MD003"]
+    assert card_text._render.cache_info().currsize == 0  # no text was parsed

@@ -21,7 +21,7 @@ from .levels import DEFAULT_LEVELS, LevelTable
 from .local_links import LocalLinks, Scan, find_local_links
 from .rules import DEFAULT_REVIEWERS_FROM, RuleContext, SystemLevel, run_rules
 from .schema_check import check, is_valid_fast
-from .text_checks import text_findings
+from .text_checks import markdown_beyond_limits, text_findings
 from .workers import collector_paused, spread
 from .yaml_errors import LoadError
 from .yaml_files import check_size, decode
@@ -350,6 +350,9 @@ def _load_portfolio(
     portfolio.findings = sort_findings([*portfolio.findings, *gate_problems])
     if root is not None:
         scans = cache.link_scans if cache is not None else None
-        portfolio.local_links = find_local_links(portfolio.cards, root, base or Path.cwd(), scans, site_dirs)
+        # a card whose Markdown is beyond the renderer's limits is refused: its text is not parsed
+        beyond = markdown_beyond_limits(portfolio.findings)
+        linking = [card for card in portfolio.cards if card.file not in beyond]
+        portfolio.local_links = find_local_links(linking, root, base or Path.cwd(), scans, site_dirs)
         portfolio.findings = sort_findings(portfolio.findings + portfolio.local_links.findings)
     return portfolio, portfolio.findings

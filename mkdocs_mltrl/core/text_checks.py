@@ -23,6 +23,7 @@ from .local_links import markdown_fields
 from .markdown_limits import (
     BRACKETS_CODE,
     MARKUP_CODE,
+    NESTING_CODE,
     bracket_scan,
     is_plain,
     markup_count,
@@ -34,6 +35,7 @@ from .markdown_limits import (
 from .yaml_loader import Path_, Position
 
 REFUSED_LINK_CODE = "LINK006"
+LIMIT_CODES = frozenset({NESTING_CODE, BRACKETS_CODE, MARKUP_CODE})
 
 #: How many source lines past the last one found the text of a value is looked for.
 _WINDOW = 8
@@ -111,10 +113,14 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def _markdown_findings(card: Card, source: _Source) -> list[Finding]:
+    """Texts beyond a limit, the card's Markdown beyond its limits, then (only when the card is
+    within them, so that nothing is parsed that the renderer would not parse) the links its page
+    leaves out."""
     findings: list[Finding] = []
     markup = length = scanned = 0
     largest: tuple[int, Path_ | None] = (-1, None)
     worst: tuple[int, Path_ | None, str, int] = (-1, None, "", 0)
+    linked: list[tuple[Path_, str]] = []
     for path, text in markdown_fields(card):
         length += len(text)
         if is_plain(text):
@@ -133,25 +139,37 @@ def _markdown_findings(card: Card, source: _Source) -> list[Finding]:
             scanned += total
             if total > worst[0]:
                 worst = (total, path, text, at)
-        for url in dict.fromkeys(refused_urls(text) if "](" in text or "]:" in text else ()):
-            offset = text.find(url)
-            if offset < 0:
-                host = _HOST_PART.split(url.lstrip("/\\"), 1)[0]
-                offset = text.find(host) if host else -1
-            where = source.locate(path, text, offset) if offset >= 0 else card.positions.of_value(path)
-            if _SCHEME.match(url):
-                why = "a link or image takes an http:, https: or mailto: URL, or a path in this site"
-            else:
-                why = "it leads to another host, and a relative link is a path in this site"
-            message = f"'{url}' is left out of the page: {why}"
-            findings.append(_finding(card, where, Severity.WARNING, REFUSED_LINK_CODE, message))
+        if "](" in text or "]:" in text:
+            linked.append((path, text))
     too_much = markup_limit(markup)
     if too_much and largest[1] is not None:
         findings.append(_finding(card, card.positions.of_value(largest[1]), Severity.ERROR, MARKUP_CODE, too_much))
     elif scanned > scan_allowed(length) and worst[1] is not None:
         where = source.locate(worst[1], worst[2], worst[3])
         findings.append(_finding(card, where, Severity.ERROR, BRACKETS_CODE, scan_message(scanned, length)))
+    else:
+        findings += [f for path, text in linked for f in _refused_links(card, source, path, text)]
     return findings
+
+
+def _refused_links(card: Card, source: _Source, path: Path_, text: str) -> Iterator[Finding]:
+    """A warning for each link or image URL of a text that its page leaves out."""
+    for url in dict.fromkeys(refused_urls(text)):
+        offset = text.find(url)
+        if offset < 0:
+            host = _HOST_PART.split(url.lstrip("/\\"), 1)[0]
+            offset = text.find(host) if host else -1
+        where = source.locate(path, text, offset) if offset >= 0 else card.positions.of_value(path)
+        if _SCHEME.match(url):
+            why = "a link or image takes an http:, https: or mailto: URL, or a path in this site"
+        else:
+            why = "it leads to another host, and a relative link is a path in this site"
+        yield _finding(card, where, Severity.WARNING, REFUSED_LINK_CODE, f"'{url}' is left out of the page: {why}")
+
+
+def markdown_beyond_limits(findings: list[Finding]) -> set[str]:
+    """The card files among ``findings`` whose Markdown is beyond the renderer's limits."""
+    return {f.file for f in findings if f.code in LIMIT_CODES}
 
 
 def _hidden_findings(card: Card, source: _Source) -> list[Finding]:
