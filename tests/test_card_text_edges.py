@@ -73,7 +73,7 @@ def test_markdown_shapes_the_renderer_handles_badly_are_positioned_errors(tmp_pa
 
 
 def test_the_position_is_that_of_the_offending_line(tmp_path: Path):
-    text = "First paragraph.\n\n- fine\n  - nested\n\n" + "> " * 17 + "deep\n\nLast.\n"
+    text = "First paragraph.\n\n- fine\n  - nested\n" + "\n" * 12 + "> " * 17 + "deep\n\nLast.\n"
     for style in ("quoted", "block"):
         path = write(tmp_path / style / "cards", card("P1", summary=text))
         if style == "block":  # the same text as a literal block scalar, one source line a line

@@ -64,15 +64,16 @@ class _Source:
         target = text.count("\n", 0, offset)
         start = text.rfind("\n", 0, offset) + 1
         line, column = where.line, where.column - 1
-        for number, part in enumerate(
-            text[: text.find("\n", offset) if "\n" in text[offset:] else len(text)].split("\n")
-        ):
+        end = text.find("\n", offset)
+        skipped = 0  # blank lines since the last line found: the source has them too
+        for number, part in enumerate(text[: end if end >= 0 else len(text)].split("\n")):
             stripped = part.strip()
             if not stripped:
+                skipped += 1
                 continue
             needle = stripped[:40]
             found = None
-            for candidate in range(line, min(len(lines), line + _WINDOW) + 1):
+            for candidate in range(line, min(len(lines), line + _WINDOW + skipped) + 1):
                 at = lines[candidate - 1].find(needle, column if candidate == line else 0)
                 if at >= 0:
                     found = candidate, at
@@ -82,6 +83,7 @@ class _Source:
                     return where
                 continue
             line, column = found
+            skipped = 0
             if number == target:
                 lead = len(part) - len(part.lstrip())
                 inside = max(0, offset - start - lead)
