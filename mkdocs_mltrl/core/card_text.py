@@ -79,16 +79,21 @@ def _render(text: str) -> tuple[str, tuple[str, ...]]:
     html = _MARKDOWN.reset().convert(text)
     urls = (unescape(url) for url in _URL_ATTRIBUTE.findall(html)) if "=" in html else ()
     refused = tuple(url for url in urls if safe_url(url) is None)
-    cleaned = nh3.clean(
+    return _clean(html, _TAGS, _ATTRIBUTES), refused
+
+
+def _clean(html: str, tags: set[str], attributes: dict[str, set[str]]) -> str:
+    """The one sanitiser of HTML from a card or beside one: ``tags`` and ``attributes`` only,
+    links and images under :func:`safe_url`, comments dropped."""
+    return nh3.clean(
         html,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
+        tags=tags,
+        attributes=attributes,
         attribute_filter=_keep_safe,
         url_schemes=set(ALLOWED_SCHEMES),
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
-    return cleaned, refused
 
 
 def refused_urls(text: str) -> tuple[str, ...]:
@@ -134,17 +139,7 @@ _DOCUMENT_ATTRIBUTES = {**_ATTRIBUTES, "th": {"align", "colspan", "rowspan"}, "t
 def sanitise_html(text: str) -> Markup:
     """An HTML document beside a card, cleaned like card text: the allowed tags and attributes
     only, scripts and styles dropped with their content, links and images under :func:`safe_url`."""
-    return Markup(
-        nh3.clean(
-            text,
-            tags=_DOCUMENT_TAGS,
-            attributes=_DOCUMENT_ATTRIBUTES,
-            attribute_filter=_keep_safe,
-            url_schemes=set(ALLOWED_SCHEMES),
-            link_rel="noopener noreferrer nofollow",
-            strip_comments=True,
-        )
-    )
+    return Markup(_clean(text, _DOCUMENT_TAGS, _DOCUMENT_ATTRIBUTES))
 
 
 # Brackets too: Material 9.5's tags plugin writes page titles and tags into the Markdown of its
