@@ -26,7 +26,7 @@ from ..interop.readiness import readiness_of
 from ..render.paging import Paging
 from ..render.portfolio_parts import part_title
 from ..render.renderer import RenderedPage, Renderer
-from ..render.search_text import card_search_html, search_html
+from ..render.search_text import card_search_html, common_words, search_html
 from ..render.sections import CARD_ANCHOR, INDEX_ANCHOR, PORTFOLIO_ANCHOR, PORTFOLIO_SECTIONS, card_sections
 from ..render.templates import templates_signature
 from ..render.urls import EXPORT_FORMATS, SiteLayout
@@ -86,6 +86,7 @@ class CardSite:
         self._whole_site: dict[str, RenderedPage] = {}  # the index and portfolio, rendered once
         self._ahead: Ahead[RenderedPage] | None = None  # pages rendered in a worker (render_ahead)
         self._report: PortfolioReport | None = None
+        self._common: frozenset[str] | None = None  # words search leaves out of card text
 
     def files(self) -> list[GeneratedFile]:
         layout = self.layout
@@ -278,9 +279,13 @@ class CardSite:
         card = self.portfolio.by_id(generated.card_id) if generated.card_id else None
         if card is None:
             return search_html(self.render(src_uri).html)
+        if self._common is None:
+            self._common = common_words(self.portfolio.cards)
+        common = self._common
         if self.page_cache is None:
-            return card_search_html(card, tags)
-        lean: str = self._kept(("search", card.file, card.packed_source, tags), lambda: card_search_html(card, tags))
+            return card_search_html(card, tags, common)
+        key = ("search", card.file, card.packed_source, tags, common)
+        lean: str = self._kept(key, lambda: card_search_html(card, tags, common))
         return lean
 
     def content_key(self, src_uri: str) -> tuple[Any, ...] | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 
 from markupsafe import escape
 
@@ -77,23 +79,58 @@ def _plain(markdown_text: str | None) -> str:
     return _TAG.sub(" ", render_markdown(markdown_text)) if markdown_text else ""
 
 
-def _words_once(texts: list[str | None], seen: set[str]) -> str:
-    """The words of Markdown texts as HTML text, leaving out words already seen (any case)."""
+def _words_once(texts: list[str | None], seen: set[str], common: frozenset[str]) -> str:
+    """The words of Markdown texts as HTML text, leaving out words already seen and common words
+    (any case)."""
     out = []
     for text in texts:
         for word in _plain(text).split():
             key = word.strip(_TRIM).lower()
-            if key and key not in seen:
+            if key and key not in seen and key not in common:
                 seen.add(key)
                 out.append(word)
     return " ".join(out)
 
 
-def card_search_html(card: Card, tags: bool = True) -> str:
+def _prose(card: Card) -> list[str | None]:
+    """The Markdown texts of a card that search indexes word by word."""
+    texts = [card.summary, card.model, card.intended_use, card.unacceptable_use]
+    return texts + [r.text for r in card.sorted_requirements] + [r.title for r in card.risks]
+
+
+#: Above this many cards (the size at which the index is paged), words found in the text of more
+#: than COMMON_SHARE of the cards are not indexed in card text (see :func:`common_words`).
+COMMON_ABOVE = 500
+COMMON_SHARE = 0.5
+
+
+def common_words(cards: Sequence[Card]) -> frozenset[str]:
+    """The words (lower case) found in the text (summary, model, uses, requirements, risk titles)
+    of more than half of the cards, when there are more than COMMON_ABOVE; otherwise none.
+
+    A browser's search builds its index from every word of every entry each time a page opens, at
+    a cost that grows with each (word, card) pair. A word that most cards share (a template's
+    sentence, the organisation's vocabulary) is most of those pairs, and finds no card: searching
+    for it lists thousands, and Lunr, which Material's search uses, weighs it at almost nothing
+    (its inverse document frequency is below log 2). Such words stay searchable where a card
+    names them: its name, id, owners and tags. Counted on the Markdown, each word once a card; a
+    word whose Markdown differs from its text (a link's) is counted less, so it stays indexed.
+    """
+    if len(cards) <= COMMON_ABOVE:
+        return frozenset()
+    counts: Counter[str] = Counter()
+    for card in cards:
+        counts.update({word.strip(_TRIM) for word in " ".join(filter(None, _prose(card))).lower().split()})
+    limit = len(cards) * COMMON_SHARE
+    return frozenset(word for word, n in counts.items() if n > limit and word)
+
+
+def card_search_html(card: Card, tags: bool = True, common: frozenset[str] = frozenset()) -> str:
     """What search indexes of a card: one entry, titled with its name and id, holding its former
     ids, its owners' names and e-mail addresses, its licence and its tags (unless ``tags`` is false: Material's
     search indexes a page's tags apart), then the words of its summary, model, intended and
-    unacceptable use, requirements and risk titles, each word once.
+    unacceptable use, requirements and risk titles, each word once, without the ``common`` words
+    (see :func:`common_words`).
 
     The card page shows much more (the checklist questions, table headers, gate descriptions,
     the chart), which every card repeats, and its level, stage, status and reviewers, which
@@ -111,7 +148,5 @@ def card_search_html(card: Card, tags: bool = True) -> str:
         escape(part) for part in (*card.aliases, *people, *(card.tags if tags else ()), *filter(None, [card.license]))
     )
     seen = {word.strip(_TRIM).lower() for word in f"{title} {head} {' '.join(card.tags)}".split()}
-    texts = [card.summary, card.model, card.intended_use, card.unacceptable_use]
-    texts += [r.text for r in card.sorted_requirements] + [r.title for r in card.risks]
-    words = _words_once(texts, seen)
+    words = _words_once(_prose(card), seen, common)
     return f'<h1 id="{CARD_ANCHOR}">{title}</h1>\n<p>{f"{head} {words}".strip()}</p>'
