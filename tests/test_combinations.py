@@ -240,6 +240,8 @@ def test_i18n_builds_every_card_page_in_every_language(
             assert shown.html is not None and shown.html.get("lang") == (folder.strip("/") or "en")
             assert shown.select_one("div.mltrl-card h1").get_text() == f"Technology {card}"
             assert (site / folder / prefix / card / "badge.svg").is_file()
+            for export in (f"{card}.cdx.json", "README.hf.txt"):  # written by the plugin, in each language
+                assert (site / folder / prefix / card / export).is_file()
         home = page(site, folder if directory_urls else f"{folder}index.html")
         hrefs = [a["href"] for a in home.select("article a[href]") if f"{prefix}/" in a["href"]]
         assert hrefs == [f"{prefix}/{card}/{end}" for card in ("P08.1", "ranker.de", "vision.ai")]

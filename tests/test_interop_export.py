@@ -146,15 +146,21 @@ def test_a_server_keeps_the_exports_of_unchanged_cards(tmp_path: Path, monkeypat
     monkeypatch.setattr(site_module, "export_text", counted)
     cache: dict[tuple[object, ...], object] = {}
     cards = [complete_card("C1", level=2), complete_card("C2", level=3)]
-    first = CardSite(portfolio_of(tmp_path / "a", cards), SiteLayout(), page_cache=cache).files()
+    first = CardSite(portfolio_of(tmp_path / "a", cards), SiteLayout(), page_cache=cache)
+    first.files()
+    assert made == []  # listed, not made
+    first.write_exports(tmp_path / "site1", processes=2)
     assert sorted(made) == [("C1", "cyclonedx"), ("C1", "huggingface"), ("C2", "cyclonedx"), ("C2", "huggingface")]
     made.clear()
     cards[1]["summary"] = "Changed."
     site = CardSite(portfolio_of(tmp_path / "a", cards), SiteLayout(), page_cache=cache)
-    again = site.files()
+    site.files()
+    site.write_exports(tmp_path / "site2", processes=2)
     assert sorted(made) == [("C2", "cyclonedx"), ("C2", "huggingface")]  # C1 is unchanged: kept
-    texts = {f.src_uri: f.content for f in first}
-    assert [f.content == texts[f.src_uri] for f in again if f.src_uri.startswith("cards/C1/C1.")] == [True]
+    for name in ("cards/C1/C1.cdx.json", "cards/C1/README.hf.txt"):
+        assert (tmp_path / "site2" / name).read_bytes() == (tmp_path / "site1" / name).read_bytes()
+    changed = "cards/C2/README.hf.txt"
+    assert (tmp_path / "site2" / changed).read_text() != (tmp_path / "site1" / changed).read_text()
     site.forget_unused()
     assert len([k for k in cache if k[0] == "export"]) == 4
 

@@ -68,6 +68,8 @@ def test_a_build_with_workers_writes_what_one_process_writes(tmp_path: Path):
     one, two = sites[1], sites[2]
     assert one.keys() == two.keys()
     assert len([name for name in one if name.startswith("cards/P")]) >= N
+    # every card's exports, which the processes write straight into the site
+    assert all(f"cards/P{i:03d}/P{i:03d}.cdx.json" in two and f"cards/P{i:03d}/README.hf.txt" in two for i in range(N))
     for name in one:
         assert one[name] == two[name], name
 

@@ -15,8 +15,11 @@ from ..core.gates.gate_set import GateMode
 from ..core.portfolio import load_portfolio
 from ..core.yaml_scalars import NotFinite, resolve_plain
 
+#: libyaml's emitter where PyYAML has it (the same text, about three times as fast), else PyYAML's.
+_SafeDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-class _CardDumper(yaml.SafeDumper):
+
+class _CardDumper(_SafeDumper):  # type: ignore[misc,valid-type]
     """PyYAML's safe dumper without anchors and aliases, which card files refuse."""
 
     def ignore_aliases(self, data: Any) -> bool:

@@ -194,9 +194,12 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             check_free(files, taken, src_uri, src_uri)
             if generated.source is not None:
                 file = File.generated(config, src_uri, abs_src_path=str(generated.source))
+            elif generated.kind == "export":  # written into site_dir below: MkDocs leaves such a file be
+                file = File.generated(config, src_uri, abs_src_path=os.path.join(config.site_dir, src_uri))
             else:
                 file = File.generated(config, src_uri, content=generated.content)
             files.append(file)
+        self.site.write_exports(Path(config.site_dir) / folder, self.processes)
         # MkDocs builds the pages in this order: a worker starts rendering ours while MkDocs reads
         # the pages and copies the static files, and goes on beside the theme.
         self.site.render_ahead([f.src_uri for f in files.documentation_pages()], self.processes)

@@ -225,9 +225,7 @@ def generate(config_file: Path) -> Generated:
         if item.source is not None:  # a file beside the cards, published as it is
             writer.link(f"docs/{item.src_uri}", item.source)
             continue
-        content = item.content
-        if item.kind in PAGE_KINDS:
-            content = f"{PAGE_STUB}<!-- {digest} -->\n"
+        content = f"{PAGE_STUB}<!-- {digest} -->\n" if item.kind in PAGE_KINDS else site.content(item)
         writer.text(f"docs/{item.src_uri}", content)
     pages = sorted(f.src_uri for f in files if f.kind in PAGE_KINDS)
     writer.text(MANIFEST, json.dumps({"pages": pages}, indent=1) + "\n")
