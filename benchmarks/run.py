@@ -16,7 +16,10 @@ command in a child process (wall time, CPU time and the child's peak resident me
   cold build;
 - `mltrl validate` (--validate-sizes), and growth from 1,000 cards to the largest N.
 
-Times are seconds, best of --repeat, on this machine, side by side in the same run. Tests never
+Times are seconds, best of --repeat, on this machine, side by side in the same run; the plugin's
+build and the floor's run in turn, each from an empty site folder, and their ratio is the median of
+the ratios pair by pair. Peak memory is each build's own: the cards are generated in a process of
+their own, since a child counts the memory of the process it was started from. Tests never
 assert times; this script only prints them.
 """
 
@@ -27,6 +30,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,9 +40,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate
 
 from mkdocs_mltrl.core import default_gates, load_checklist
 
@@ -62,7 +63,11 @@ class Run:
 
 
 def run(command: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> Run:
-    """Wall time, CPU time and peak resident memory of one command (its own rusage, via wait4)."""
+    """Wall time, CPU time and peak resident memory of one command (its own rusage, via wait4).
+    A build starts with no site folder, as a first build does (a repeated one would first delete
+    the last one's, which MkDocs does slowly for thousands of pages)."""
+    if command == BUILD:
+        shutil.rmtree(cwd / "site", ignore_errors=True)
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert process.stderr is not None
@@ -75,9 +80,20 @@ def run(command: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> Run:
     return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 
 
-def best(command: list[str], cwd: Path, repeat: int, ok: tuple[int, ...] = (0,)) -> Run:
-    results = [run(command, cwd, ok) for _ in range(repeat)]
+def _best(results: list[Run]) -> Run:
     return Run(min(r.wall for r in results), min(r.cpu for r in results), max(r.rss for r in results))
+
+
+def best(command: list[str], cwd: Path, repeat: int, ok: tuple[int, ...] = (0,)) -> Run:
+    return _best([run(command, cwd, ok) for _ in range(repeat)])
+
+
+def paired(first: Path, second: Path, repeat: int) -> tuple[Run, Run, float]:
+    """Builds of two sites in turn, ``repeat`` times: the best of each, and the median of the
+    ratios pair by pair (a machine whose speed drifts slows both builds of a pair alike)."""
+    pairs = [(run(BUILD, first), run(BUILD, second)) for _ in range(repeat)]
+    ratio = statistics.median(a.wall / b.wall for a, b in pairs)
+    return _best([a for a, _ in pairs]), _best([b for _, b in pairs]), ratio
 
 
 def _cell(value: Any) -> str:
@@ -207,9 +223,12 @@ def _site(root: Path, plugins: list[Any]) -> None:
 
 
 def make_plugin_site(root: Path, n: int, seed: int) -> list[Path]:
-    paths = generate(root / "cards", n, seed)
+    """N generated cards and the site that shows them. The cards are made in a process of their
+    own: a child started from this one would count this one's memory as its own peak."""
+    subprocess.run([sys.executable, str(Path(__file__).with_name("generate.py")), str(root / "cards"), str(n),
+                    "--seed", str(seed)], check=True, env=ENV, stdout=subprocess.DEVNULL)  # fmt: skip
     _site(root, ["search", "mltrl"])
-    return paths
+    return sorted((root / "cards").glob("*.yaml"))
 
 
 def make_floor_site(root: Path, n: int) -> None:
@@ -299,10 +318,8 @@ def main() -> None:
         base = Path(tempfile.mkdtemp(prefix=f"mltrl-bench-{n}-", dir=args.keep))
         paths = make_plugin_site(base / "plugin", n, args.seed)
         make_floor_site(base / "floor", n)
-        plugin = best(BUILD, base / "plugin", args.repeat)
-        floor = best(BUILD, base / "floor", args.repeat)
-        row: dict[str, Any] = {"n": n, "plugin": plugin.__dict__, "floor": floor.__dict__}
-        row["ratio"] = plugin.wall / floor.wall
+        plugin, floor, ratio = paired(base / "plugin", base / "floor", args.repeat)
+        row: dict[str, Any] = {"n": n, "plugin": plugin.__dict__, "floor": floor.__dict__, "ratio": ratio}
         row["index_bytes_per_card"] = index_bytes(base / "plugin") / n
         print(f"N={n}: build {plugin.wall:.1f} s (CPU {plugin.cpu:.1f}) with the plugin, floor {floor.wall:.1f} s "
               f"(CPU {floor.cpu:.1f}) -> ratio {row['ratio']:.2f} (CPU {plugin.cpu / floor.cpu:.2f})")  # fmt: skip
