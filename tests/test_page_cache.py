@@ -18,6 +18,7 @@ def render_all(folder: Path, pages: dict, cache: CardCache) -> dict[str, str]:  
     site = CardSite(portfolio, SiteLayout(), page_cache=pages)
     files = [f for f in site.files() if f.kind == "card"]
     out = {f.card_id: site.render(f.src_uri).html for f in files if f.card_id}
+    site.write_exports(folder.parent / "site", processes=1)
     site.forget_unused()
     return out
 

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from mkdocs_mltrl.core import Card, load_portfolio
-from mkdocs_mltrl.render.paging import PAGED_ABOVE
 from mkdocs_mltrl.render.search_text import COMMON_ABOVE, card_search_html, common_words
 
 from .cards import complete_card, write
@@ -60,10 +59,6 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     assert result.returncode == 0, result.stderr
     data: dict[str, Any] = json.loads((root / "site" / "search" / "search_index.json").read_text())
     return data
-
-
-def test_the_threshold_is_the_paging_threshold():
-    assert COMMON_ABOVE == PAGED_ABOVE
 
 
 def test_only_a_portfolio_above_the_threshold_leaves_words_out(portfolio: list[Card]):

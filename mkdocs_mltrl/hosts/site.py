@@ -175,19 +175,17 @@ class CardSite:
             return generated.content
         card = self.portfolio.by_id(generated.card_id or "")
         assert card is not None and generated.export is not None
-        return self._exports(card, build_date())[generated.export]
+        return self._export(card, generated.export, build_date())
 
-    def _exports(self, card: Card, today: date) -> dict[str, str]:
-        """A card's exports by format; a server keeps them for the next rebuild while the card, its
-        readiness and the date are the same."""
+    def _export(self, card: Card, name: str, today: date) -> str:
+        """A card's export in format ``name``; a server keeps it for the next rebuild while the
+        card, its readiness and the date are the same."""
         page_url = self.renderer.absolute(self.layout.card_url(card.id)) if self.renderer.site_url else None
         facts = readiness_of(self.portfolio, card)
-        out = {}
-        for name in EXPORT_FORMATS:
-            make = partial(export_text, self.portfolio, card, name, page_url, facts)
-            key = ("export", name, card.file, card.packed_source, facts, page_url, today)
-            out[name] = make() if self.page_cache is None else self._kept(key, make)
-        return out
+        make = partial(export_text, self.portfolio, card, name, page_url, facts)
+        key = ("export", name, card.file, card.packed_source, facts, page_url, today)
+        text: str = make() if self.page_cache is None else self._kept(key, make)
+        return text
 
     def write_exports(self, folder: Path, processes: int) -> None:
         """Write every card's exports under ``folder`` (the site's, or its language's), shared out
@@ -196,10 +194,10 @@ class CardSite:
         today = build_date()
 
         def write(card: Card) -> None:
-            for name, text in self._exports(card, today).items():
+            for name in EXPORT_FORMATS:
                 path = folder / self.layout.card_export(card.id, name)
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(text.encode("utf-8"))
+                path.write_bytes(self._export(card, name, today).encode("utf-8"))
 
         spread(write, self.portfolio.cards, processes if self.page_cache is None else 1)
 

@@ -10,6 +10,7 @@ from markupsafe import escape
 
 from ..core.card import Card
 from ..core.card_text import render_markdown
+from .paging import PAGED_ABOVE
 from .sections import CARD_ANCHOR
 
 _SECTION = re.compile(r'(<h[12] id="[^"]*">.*?</h[12]>)', re.S)
@@ -100,7 +101,7 @@ def _prose(card: Card) -> list[str | None]:
 
 #: Above this many cards (the size at which the index is paged), words found in the text of more
 #: than COMMON_SHARE of the cards are not indexed in card text (see :func:`common_words`).
-COMMON_ABOVE = 500
+COMMON_ABOVE = PAGED_ABOVE
 COMMON_SHARE = 0.5
 
 
