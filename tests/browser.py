@@ -67,6 +67,9 @@ def serve(site: Path) -> Iterator[str]:
 
 @contextlib.contextmanager
 def chromium() -> Iterator[Any]:
+    """Debian's Chromium through Playwright; the test is skipped where either is missing."""
+    if CHROMIUM is None:
+        pytest.skip(SKIP_REASON)
     playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     with playwright_api.sync_playwright() as p:
         launched = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)

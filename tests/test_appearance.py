@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from .browser import ARTIFACTS, Visit, chromium, needs_browser, serve
+from .browser import ARTIFACTS, Visit, needs_browser, serve
 from .cards import complete_card, history
 from .site import build, make_site
 from .test_browser import example_site
@@ -193,12 +193,6 @@ MEASURE = r"""() => {
 def card_urls(visit: Visit) -> list[str]:
     hrefs = visit.page.locator("table.mltrl-cards tbody tr td:nth-child(1) a").evaluate_all("as => as.map(a => a.href)")
     return sorted(set(hrefs))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module", params=["material", "mkdocs"])

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from .browser import ARTIFACTS, ROOT, Visit, chromium, needs_browser, serve
+from .browser import ARTIFACTS, ROOT, Visit, needs_browser, serve
 from .site import build
 
 pytestmark = needs_browser
@@ -46,12 +46,6 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     site = example_site(tmp_path_factory.mktemp(request.param), request.param)
     with serve(site) as base:
         yield base, request.param
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 def visible_rows(page: Any) -> list[str]:

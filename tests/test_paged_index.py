@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -20,7 +19,7 @@ from mkdocs_mltrl.hosts.settings import parse_paged_index, parse_rows_per_page
 from mkdocs_mltrl.render.paging import PAGED_ABOVE, is_paged
 from mkdocs_mltrl.render.urls import INDEX_DATA, PAGES
 
-from .browser import CHROMIUM, SKIP_REASON, chromium, serve
+from .browser import serve
 from .site import build, make_site
 from .test_hostile import EVIL, assert_inert
 from .test_portfolio import generate
@@ -154,14 +153,6 @@ def test_the_data_holds_every_row_as_text_and_stays_inert(paged: tuple[Path, lis
     # the search index leaves the more pages out: search finds the cards on their own pages
     locations = {d["location"] for d in json.loads((site / "search" / "search_index.json").read_text())["docs"]}
     assert not any(loc.startswith(f"cards/{PAGES}/") for loc in locations) and "cards/" in locations
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if CHROMIUM is None:
-        pytest.skip(SKIP_REASON)
-    with chromium() as launched:
-        yield launched
 
 
 def opened(browser: Any, url: str) -> Any:

@@ -5,7 +5,6 @@ paged, and the lists compared row by row."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -16,7 +15,7 @@ from bs4 import BeautifulSoup
 from mkdocs_mltrl.render.paging import PORTFOLIO_PREVIEW_ROWS
 from mkdocs_mltrl.render.portfolio_parts import GRAPH, LISTS
 
-from .browser import CHROMIUM, SKIP_REASON, chromium, serve
+from .browser import serve
 from .site import build, make_site
 from .test_paged_index import ROWS, cards
 
@@ -129,14 +128,6 @@ def test_list_pages_are_out_of_search_and_titled(sites: tuple[Path, Path]):
     page = soup(paged, "cards/portfolio/stale-cards/2/")
     assert page.select_one("div.mltrl-portfolio-part h1").get_text() == "Stale cards"
     assert page.title is not None and page.title.get_text().startswith("Stale cards, page 2")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if CHROMIUM is None:
-        pytest.skip(SKIP_REASON)
-    with chromium() as launched:
-        yield launched
 
 
 def test_the_paged_portfolio_holds_far_fewer_elements(browser: Any, sites: tuple[Path, Path]):

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from .browser import ARTIFACTS, CHROMIUM, chromium, serve
+from .browser import ARTIFACTS, CHROMIUM, serve
 from .test_schema_clients import need
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,12 +56,6 @@ def sanitized(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     assert done.returncode == 0, done.stderr
     with serve(clean) as base:
         yield clean, base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 def open_page(browser: Any, url: str, width: int = 1280) -> Any:
